@@ -1,0 +1,52 @@
+"""Access to registry records: every view, API endpoint, export and download goes through
+these. Another office's record answers 404, exactly like a missing one (STYLE.md §3)."""
+
+from django.http import Http404
+
+from ppid.organizations.access import office_ids_for
+from ppid.organizations.models import REGISTRY_MANAGERS, REGISTRY_READERS
+
+from .models import Document, ExemptEntry, InformationItem
+
+
+def items_for_staff(user, *, manage: bool = False):
+    roles = REGISTRY_MANAGERS if manage else REGISTRY_READERS
+    if user.is_authenticated and user.is_superuser:
+        return InformationItem.objects.all()
+    return InformationItem.objects.filter(office_id__in=office_ids_for(user, roles))
+
+
+def item_for_staff(user, uid, *, manage: bool = False) -> InformationItem:
+    try:
+        return items_for_staff(user, manage=manage).select_related("office", "body").get(uid=uid)
+    except (InformationItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def item_for_public(uid) -> InformationItem:
+    try:
+        return (
+            InformationItem.objects.published()
+            .select_related("office", "body", "office__parent")
+            .get(uid=uid)
+        )
+    except (InformationItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def document_for_viewer(user, uid) -> Document:
+    """A published item's active document for anyone; any document for its office's staff."""
+    try:
+        document = Document.objects.select_related("item").get(uid=uid, kind=Document.Kind.FILE)
+    except (Document.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    public = document.is_active and document.item.status == InformationItem.Status.PUBLISHED
+    if public or items_for_staff(user).filter(pk=document.item_id).exists():
+        return document
+    raise Http404
+
+
+def exempt_entries_for_staff(user):
+    if user.is_authenticated and user.is_superuser:
+        return ExemptEntry.objects.all()
+    return ExemptEntry.objects.filter(office_id__in=office_ids_for(user, REGISTRY_READERS))

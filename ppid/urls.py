@@ -1,0 +1,32 @@
+"""URL map. Public pages are under language prefixes (Indonesian unprefixed, /en/ English);
+the API, the back office and downloads of machine formats are not."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from ppid.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ppid.core.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("ppid.registry.urls")),
+    path("halaman/", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
