@@ -148,6 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Grants "wagtailadmin.access_admin" to holders of a current appointment.
+    "ppid.organizations.backends.AppointmentBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,11 +269,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# SAMEORIGIN, not DENY: the item page previews its PDFs in a same-origin frame
+# (registry/item_detail.html), so Django's advice to use DENY (security.W019) is declined.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# The embedded default is a file cache under var/, shared by the web and worker processes
+# (import progress is written by the worker and read by the web); Redis in production.
 CACHES = {
     "default": {
-        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env("CACHE_LOCATION", "ppid"),
+        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": env("CACHE_LOCATION", str(VAR_DIR / "cache")),
     }
 }
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -22,7 +21,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("ppid.registry.urls")),
-    path("halaman/", include(wagtail_urls)),
     prefix_default_language=False,
 )
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Control characters (NUL included) are removed before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MAX_WORD = 40
@@ -38,13 +39,20 @@ def stem_word(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or ""))
-    return [w[:_MAX_WORD] for w in _WORD.findall(text.lower())]
+    text = text or ""
+    if text.isascii():
+        # Fast path, same result: in ASCII, control characters are separators anyway and
+        # NFKC changes nothing. Bulk imports spend most of their time here (benchmarks.md).
+        words = _ASCII_WORD.findall(text.lower())
+    else:
+        text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+        words = _WORD.findall(text.lower())
+    return [w[:_MAX_WORD] for w in words]
 
 
 def stem_text(text: str) -> str:
     """Text as the index stores it: lower-case stemmed words separated by spaces."""
-    return " ".join(stem_word(w) for w in tokens(text))
+    return " ".join(map(stem_word, tokens(text)))
 
 
 def query_terms(raw: str) -> list[str]:
@@ -57,12 +65,15 @@ def query_terms(raw: str) -> list[str]:
     words = tokens(raw[: settings.SEARCH_MAX_QUERY_CHARS])
     terms: list[str] = []
     for word in words:
-        stem = stem_word(word)
-        if stem and stem not in terms:
-            terms.append(stem)
+        # Sastrawi drops non-ASCII letters as separators ("naïve" -> "na ve"): one word can
+        # stem to several, which stem_text indexes as separate words. Each is its own term;
+        # kept whole it would be an FTS5 phrase (an error with detail=column) or a bad tsquery.
+        for stem in stem_word(word).split():
+            if stem not in terms:
+                terms.append(stem)
         if len(terms) >= settings.SEARCH_MAX_TERMS:
             break
-    return terms
+    return terms[: settings.SEARCH_MAX_TERMS]
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,108 @@ class FullTextIndex:
                     f"to_tsvector('pg_catalog.simple', {self.column})"
                 )
 
+    def suspend(self) -> None:
+        """Stop per-row index maintenance of inserts before a bulk load (registry.bulk).
+        Rows inserted until resume() are not searchable; updates and deletes still reach
+        the index, and resume() re-derives it from the table in any case."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {self.name}_ai")
+            else:
+                # The tsvector stays maintained by its (cheap) trigger; the GIN index, whose
+                # per-row upkeep dominates a load, is built once in resume().
+                cursor.execute(f"DROP INDEX IF EXISTS {self.name}_gin")
+
+    def resume(self) -> None:
+        """Undo suspend(): index everything loaded meanwhile, restore per-row maintenance."""
+        t, c, n, pk = self.table, self.column, self.name, self.pk
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"INSERT INTO {n}({n}) VALUES ('rebuild')")  # noqa: S608
+                # One merged b-tree per term: fewer segments to read per query.
+                cursor.execute(f"INSERT INTO {n}({n}) VALUES ('optimize')")  # noqa: S608
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {n}_ai AFTER INSERT ON {t} BEGIN "
+                    f"INSERT INTO {n}(rowid, {c}) VALUES (new.{pk}, new.{c}); END"
+                )
+            else:
+                # Inside a caller's transaction, pending deferred foreign-key checks forbid
+                # CREATE INDEX: run them now (Django's constraints are initially deferred).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {n}_gin ON {t} USING GIN ({n}_vec)")
+                cursor.execute("RESET maintenance_work_mem")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
     # --- queries -------------------------------------------------------------------------
+    def ranked_ids(self, terms: list[str], *, limit: int, window: int | None = None) -> list[int]:
+        """Primary keys of at most `limit` rows containing every term, best first.
+
+        Ranking is the costly part for a common term (a score per matching row, and on
+        PostgreSQL a tsvector read per row), so with `window` only the `window` newest
+        (highest-key) matches are ranked: exact for any term found in fewer rows, and
+        "the best of the recent ones" for a term found in most of the registry.
+        """
+        if not terms or limit <= 0:
+            return []
+        t, n, pk = self.table, self.name, self.pk
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                expression = self._fts5_expression(terms)
+                if window:
+                    cursor.execute(
+                        f"SELECT rowid FROM (SELECT rowid, rank FROM {n} WHERE {n} MATCH %s "  # noqa: S608
+                        "ORDER BY rowid DESC LIMIT %s) ORDER BY rank, rowid DESC LIMIT %s",
+                        [expression, window, limit],
+                    )
+                else:
+                    cursor.execute(
+                        f"SELECT rowid FROM {n} WHERE {n} MATCH %s ORDER BY rank LIMIT %s",  # noqa: S608
+                        [expression, limit],
+                    )
+            else:
+                expression = self._tsquery_expression(terms)
+                query = "to_tsquery('pg_catalog.simple', %s)"
+                if window:
+                    cursor.execute(
+                        f"SELECT s.{pk} FROM (SELECT {pk}, {n}_vec FROM {t} "  # noqa: S608
+                        f"WHERE {n}_vec @@ {query} ORDER BY {pk} DESC LIMIT %s) s "
+                        f"ORDER BY ts_rank(s.{n}_vec, {query}) DESC, s.{pk} DESC LIMIT %s",
+                        [expression, window, expression, limit],
+                    )
+                else:
+                    cursor.execute(
+                        f"SELECT {pk} FROM {t} WHERE {n}_vec @@ {query} "  # noqa: S608
+                        f"ORDER BY ts_rank({n}_vec, {query}) DESC, {pk} DESC LIMIT %s",
+                        [expression, expression, limit],
+                    )
+            return [row[0] for row in cursor.fetchall()]
+
+    def order_by_ids(self, queryset: QuerySet, ids: list[int]) -> QuerySet:
+        """`queryset` ordered as `ids` (best first), annotated `search_rank` (lower is better).
+
+        The rank is the position of ",<pk>," in one string parameter: a single C-level
+        substring search per row, cheap for the few thousand candidates ranked_ids gives.
+        """
+        key = "," + ",".join(str(i) for i in ids) + ","
+        column = f"{self.table}.{self.pk}"
+        if connection.vendor == "sqlite":
+            rank = f"instr(%s, ',' || {column} || ',')"
+        else:
+            rank = f"strpos(%s, ',' || {column}::text || ',')"
+        return queryset.extra(select={"search_rank": rank}, select_params=[key]).order_by(  # noqa: S610
+            "search_rank", "-pk"
+        )
+
+    @staticmethod
+    def _fts5_expression(terms: list[str]) -> str:
+        # Each term is a quoted FTS5 string: no operator in user text can reach FTS5.
+        return " ".join('"' + term.replace('"', "") + '"' for term in terms)
+
+    @staticmethod
+    def _tsquery_expression(terms: list[str]) -> str:
+        return " & ".join(term.replace("'", "").replace("\\", "") for term in terms)
+
     def match(self, queryset: QuerySet, terms: list[str], *, ranked: bool = True) -> QuerySet:
         """Rows of `queryset` that contain every term; with `ranked`, annotated `search_rank`
         (lower is better) and ordered by it."""

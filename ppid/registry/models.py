@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ppid.core.search import FullTextIndex
+from ppid.core.storage import get_private_storage
 from ppid.organizations.models import Body, Office
 
 
 def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+    """Storage callable kept under this name because migrations reference it."""
+    return get_private_storage()
 
 
 class Category(models.TextChoices):
@@ -318,3 +318,49 @@ class ExemptEntry(models.Model):
 
     def __str__(self) -> str:
         return self.information
+
+
+class ImportJob(models.Model):
+    """A bulk import of DIP rows from an XLSX sheet: validated in full before anything is
+    written, then written by a background task in one transaction (all rows or none)."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        VALIDATED = "validated", _("Ready to import")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="import_jobs")
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows written"), default=0)
+    # Cleaned rows waiting to be written, and [{"row": n, "column": ..., "message": ...}].
+    rows = models.JSONField(default=list, editable=False)
+    errors = models.JSONField(default=list, editable=False)
+    failure = models.TextField(_("failure"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0

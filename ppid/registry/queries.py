@@ -1,8 +1,13 @@
 """Reads of the registry that more than one caller needs (public pages, API, back office)."""
 
-from dataclasses import dataclass, field
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 
 from ppid.core.search import query_terms
 from ppid.organizations.models import Body, Office
@@ -83,65 +88,262 @@ class SearchResult:
     items: QuerySet
     terms: list[str]
     facets: dict
+    # How many items match: exact, except that with `total_is_lower_bound` a query matched
+    # more items than are ranked (SEARCH_MAX_CANDIDATES) and at least this many match.
+    total: int | None = None
+    total_is_lower_bound: bool = False
 
 
-def search_items(filters: ItemFilters, *, base: QuerySet | None = None, facets: bool = True) -> SearchResult:
+# A full-text query ranks at most this many matches (and, for a term found in more items
+# than SEARCH_RANK_WINDOW, only the newest that many): the cost of a common term is then
+# bounded, at 1,000,000 items as at 1,000 (docs/benchmarks.md has the trade-offs).
+SEARCH_MAX_CANDIDATES = 1_000
+SEARCH_RANK_WINDOW = 2_000
+# Pages reach at most this many rows: a deep OFFSET costs as many rows as it skips.
+SEARCH_MAX_ROWS = 10_000
+# Lists (no query) over a registry with more rows than this cache their total and facet
+# counts for FACET_CACHE_SECONDS: counting a million rows four ways costs a second. Smaller
+# registries are counted on every request, so they are always exact.
+FACET_CACHE_MIN_ROWS = 50_000
+FACET_CACHE_SECONDS = 60
+
+
+def _setting(name: str):
+    return getattr(settings, name, globals()[name])
+
+
+class _ResultMixin:
+    """The queryset search_items returns: it already knows its count (so a paginator does
+    not count a million rows again) and fetches a page by keys first. With `known_ids`
+    (a search: the ranked keys) a slice is a list slice; otherwise a slice reads only the
+    keys of its rows (an index scan, however deep the page) and then those rows. Clones
+    (filter, select_related...) behave as plain querysets."""
+
+    known_count: int | None = None
+    known_ids: list[int] | None = None
+    keys_first: bool = False
+
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        return super().count()
+
+    def __getitem__(self, k):
+        if (
+            isinstance(k, slice)
+            and k.step is None
+            and self._result_cache is None
+            and (self.known_ids is not None or self.keys_first)
+        ):
+            if self.known_ids is not None:
+                ids = self.known_ids[k]
+            else:
+                ids = list(self.values_list("pk", flat=True)[k])
+            return ITEM_SEARCH.order_by_ids(self.filter(pk__in=ids), ids)
+        return super().__getitem__(k)
+
+
+@lru_cache(maxsize=16)
+def _result_class(cls):
+    return type(f"Result{cls.__name__}", (_ResultMixin, cls), {})
+
+
+def _result(qs: QuerySet, *, count: int, ids: list[int] | None = None) -> QuerySet:
+    qs = qs.all()
+    qs.__class__ = _result_class(type(qs))
+    qs.known_count = count
+    qs.known_ids = ids
+    qs.keys_first = ids is None
+    return qs
+
+
+def search_items(
+    filters: ItemFilters, *, base: QuerySet | None = None, facets: bool = True
+) -> SearchResult:
     """Published items matching the filters and the full-text query, with facet counts."""
     qs = base if base is not None else public_items()
     terms = query_terms(filters.q)
-    if filters.q.strip() and terms:
-        qs = ITEM_SEARCH.match(qs, terms, ranked=filters.sort == "relevance")
-    elif filters.q.strip():
-        qs = qs.none()  # only punctuation or symbols: nothing can match
-    unfaceted = qs
-    qs = _apply_filters(qs, filters)
-    order = SORTS.get(filters.sort)
-    if order:
-        qs = qs.order_by(*order)
-    elif not terms:
-        qs = qs.order_by(*SORTS["newest"])
-    facet_counts = _facets(unfaceted, filters) if facets else {}
+    if filters.q.strip() and not terms:
+        # Only punctuation or symbols: nothing can match.
+        tally = _tally([], filters)
+        return SearchResult(
+            items=qs.none(), terms=terms, facets=_facet_dict(tally) if facets else {}, total=0
+        )
+    if filters.office:
+        # The office is a filter but not a facet: it narrows the set the facets count.
+        qs = qs.filter(office__slug=filters.office)
+    if terms:
+        return _search(qs, terms, filters, facets=facets)
+    return _browse(qs, filters, facets=facets, public=base is None)
+
+
+def _order(qs: QuerySet, filters: ItemFilters) -> QuerySet:
+    order = SORTS.get(filters.sort) or SORTS["newest"]
+    return qs.order_by(*order)
+
+
+# Facet columns, in the order _tally reads them (with a weight after them).
+_FACET_COLUMNS = ("body_id", "category", "year", "form_softcopy", "form_hardcopy")
+
+
+def _search(qs: QuerySet, terms: list[str], filters: ItemFilters, *, facets: bool) -> SearchResult:
+    """A full-text query: rank a bounded candidate set, then filter, count and facet it in
+    one pass over at most SEARCH_MAX_CANDIDATES rows."""
+    limit = _setting("SEARCH_MAX_CANDIDATES")
+    ids = ITEM_SEARCH.ranked_ids(terms, limit=limit, window=_setting("SEARCH_RANK_WINDOW"))
+    fetched = list(qs.filter(pk__in=ids).order_by().values_list("pk", *_FACET_COLUMNS))
+    slugs = _body_slugs({row[1] for row in fetched})
+    rows = [
+        (slugs.get(body), category, year, soft, hard, 1)
+        for _, body, category, year, soft, hard in fetched
+    ]
+    matching = {
+        row[0] for row, facet_row in zip(fetched, rows, strict=True) if _passes(facet_row, filters)
+    }
+    ranked = [pk for pk in ids if pk in matching]
+    items = qs.filter(pk__in=ranked)
+    if filters.sort == "relevance":
+        items, ordered = ITEM_SEARCH.order_by_ids(items, ranked), ranked
+    else:
+        items, ordered = _order(items, filters), None
     return SearchResult(
-        items=qs.select_related("body", "office"), terms=terms, facets=facet_counts
+        items=_result(items.select_related("body", "office"), count=len(ranked), ids=ordered),
+        terms=terms,
+        facets=_facet_dict(_tally(rows, filters)) if facets else {},
+        total=len(ranked),
+        total_is_lower_bound=len(ids) >= limit,
     )
 
 
-def _facets(qs: QuerySet, filters: ItemFilters) -> dict:
-    """Counts per facet value, each facet computed with the other filters applied."""
-    def counts(field_name: str, without: str):
-        narrowed = _apply_filters(qs, ItemFilters(**{**filters.__dict__, without: "" if without != "year" else None, "errors": []}))
-        return list(
-            narrowed.order_by().values(field_name).annotate(n=Count("id")).order_by("-n")[:50]
-        )
+def _body_slugs(ids) -> dict[int, str]:
+    return dict(Body.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
 
-    body_rows = counts("body__slug", "body")
-    names = dict(Body.objects.filter(slug__in=[r["body__slug"] for r in body_rows]).values_list("slug", "name"))
+
+def _passes(row, filters: ItemFilters) -> bool:
+    """Python twin of _apply_filters (but the office, applied in SQL) for a facet row."""
+    body, category, year, soft, hard, _ = row
+    return not (
+        (filters.body and body != filters.body)
+        or (filters.category and category != filters.category)
+        or (filters.year and year != filters.year)
+        or (filters.form == "softcopy" and not soft)
+        or (filters.form == "hardcopy" and not hard)
+    )
+
+
+@dataclass
+class _Tally:
+    total: int
+    body: list[tuple[str, int]]
+    category: list[tuple[str, int]]
+    year: list[tuple[int, int]]
+    soft: int
+    hard: int
+
+
+def _tally(rows, filters: ItemFilters) -> _Tally:
+    """Total and facet counts from (body slug, category, year, soft, hard, weight) rows, in
+    one pass: each facet counts the rows that pass every filter but its own."""
+    body_n, category_n, year_n = Counter(), Counter(), Counter()
+    total = soft_n = hard_n = 0
+    f_body, f_category, f_year, f_form = filters.body, filters.category, filters.year, filters.form
+    for body, category, year, soft, hard, n in rows:
+        miss_body = bool(f_body) and body != f_body
+        miss_category = bool(f_category) and category != f_category
+        miss_year = bool(f_year) and year != f_year
+        miss_form = (f_form == "softcopy" and not soft) or (f_form == "hardcopy" and not hard)
+        misses = miss_body + miss_category + miss_year + miss_form
+        if misses > 1:
+            continue
+        if not misses:
+            total += n
+        if not misses or miss_body:
+            body_n[body] += n
+        if not misses or miss_category:
+            category_n[category] += n
+        if not misses or miss_year:
+            year_n[year] += n
+        if not misses or miss_form:
+            soft_n += n if soft else 0
+            hard_n += n if hard else 0
+
+    def top(counter):
+        return sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:50]
+
+    return _Tally(total, top(body_n), top(category_n), top(year_n), soft_n, hard_n)
+
+
+def _facet_dict(tally: _Tally) -> dict:
+    slugs = [slug for slug, _ in tally.body]
+    names = dict(Body.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
     labels = dict(Category.choices)
     return {
-        "body": [
-            {"value": r["body__slug"], "label": names.get(r["body__slug"], r["body__slug"]), "count": r["n"]}
-            for r in body_rows
-        ],
+        "body": [{"value": v, "label": names.get(v, v), "count": n} for v, n in tally.body],
         "category": [
-            {"value": r["category"], "label": labels.get(r["category"], r["category"]), "count": r["n"]}
-            for r in counts("category", "category")
+            {"value": v, "label": labels.get(v, v), "count": n} for v, n in tally.category
         ],
         "year": sorted(
-            ({"value": r["year"], "label": str(r["year"]), "count": r["n"]} for r in counts("year", "year")),
+            ({"value": v, "label": str(v), "count": n} for v, n in tally.year),
             key=lambda r: -r["value"],
         ),
-        "form": _form_facet(_apply_filters(qs, ItemFilters(**{**filters.__dict__, "form": "", "errors": []}))),
+        "form": [
+            {"value": "softcopy", "label": "Softcopy", "count": tally.soft},
+            {"value": "hardcopy", "label": "Hardcopy", "count": tally.hard},
+        ],
     }
 
 
-def _form_facet(qs: QuerySet) -> list[dict]:
-    agg = qs.order_by().aggregate(
-        soft=Count("id", filter=Q(form_softcopy=True)), hard=Count("id", filter=Q(form_hardcopy=True))
+def _browse(qs: QuerySet, filters: ItemFilters, *, facets: bool, public: bool) -> SearchResult:
+    """No query: the filtered list, newest first (or as sorted). Its total and facets come
+    from one GROUP BY over the facet columns, tallied in Python; on a big registry both the
+    groups and each filter combination's tally are cached for FACET_CACHE_SECONDS."""
+    key = _counts_cache_key(None if public else qs, filters)
+    combination = repr((filters.body, filters.category, filters.year, filters.form))
+    tally_key = f"{key}:{hashlib.sha256(combination.encode()).hexdigest()}"
+    tally = cache.get(tally_key) if key else None
+    if tally is None:
+        # The groups serve every filter combination; each combination's tally is cached too.
+        groups = cache.get(key) if key else None
+        if groups is None:
+            groups = _groups(qs)
+            if key:
+                cache.set(key, groups, _setting("FACET_CACHE_SECONDS"))
+        tally = _tally(groups, filters)
+        if key:
+            cache.set(tally_key, tally, _setting("FACET_CACHE_SECONDS"))
+    items = _order(_apply_filters(qs, replace(filters, office="")), filters)
+    return SearchResult(
+        items=_result(
+            items.select_related("body", "office"),
+            count=min(tally.total, _setting("SEARCH_MAX_ROWS")),
+        ),
+        terms=[],
+        facets=_facet_dict(tally) if facets else {},
+        total=tally.total,
     )
-    return [
-        {"value": "softcopy", "label": "Softcopy", "count": agg["soft"]},
-        {"value": "hardcopy", "label": "Hardcopy", "count": agg["hard"]},
-    ]
+
+
+def _groups(qs: QuerySet) -> list[tuple]:
+    """(body slug, category, year, softcopy, hardcopy, count) over `qs`: a few thousand rows
+    at most, whatever the size of the registry."""
+    rows = list(qs.order_by().values_list(*_FACET_COLUMNS).annotate(n=Count("pk")))
+    slugs = _body_slugs({row[0] for row in rows})
+    return [(slugs.get(body), *rest) for body, *rest in rows]
+
+
+def _counts_cache_key(base: QuerySet | None, filters: ItemFilters) -> str | None:
+    """A cache key prefix for the counts of a big registry, or None to count now. The newest
+    primary key is part of it, so an import or a new item starts afresh. `base` None is the
+    public registry; another base is keyed by its SQL."""
+    newest = InformationItem.objects.aggregate(m=Max("pk"))["m"] or 0
+    if newest < _setting("FACET_CACHE_MIN_ROWS"):
+        return None
+    if base is None:
+        sql, params = "public", ()
+    else:
+        sql, params = base.order_by().values("pk").query.sql_with_params()
+    source = repr((sql, params, newest, filters.office))
+    return "registry:counts:" + hashlib.sha256(source.encode()).hexdigest()
 
 
 def dip_items(*, body: Body) -> QuerySet[InformationItem]:
@@ -189,9 +391,15 @@ def latest_items(limit: int = 8) -> QuerySet[InformationItem]:
 
 
 def overdue_reviews(*, office_ids) -> QuerySet[InformationItem]:
-    return InformationItem.objects.review_overdue().filter(office_id__in=office_ids).order_by("next_review")
+    return (
+        InformationItem.objects.review_overdue()
+        .filter(office_id__in=office_ids)
+        .order_by("next_review")
+    )
 
 
 def public_exempt_entries(*, body: Body | None = None) -> QuerySet[ExemptEntry]:
-    qs = ExemptEntry.objects.filter(is_active=True).select_related("body", "office", "consequence_test")
+    qs = ExemptEntry.objects.filter(is_active=True).select_related(
+        "body", "office", "consequence_test"
+    )
     return qs.filter(body=body) if body else qs

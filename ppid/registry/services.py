@@ -22,6 +22,7 @@ from .models import (
     DipEstablishment,
     Document,
     ExemptEntry,
+    ImportJob,
     InformationItem,
 )
 
@@ -353,12 +354,133 @@ def exempt_entry_create(*, user, office: Office, test_fields: dict, entry_fields
     return entry
 
 
+# --- Bulk import (XLSX): validate everything first, then write all rows or none. ---
+
+
+@transaction.atomic
+def import_job_create(*, user, office: Office, upload) -> ImportJob:
+    """Check and parse an uploaded sheet into a job holding cleaned rows and a per-row
+    error report. No item is written here."""
+    from . import importer
+
+    _require_manager(user, office)
+    checked = check_upload(upload)
+    if checked.kind != "xlsx":
+        raise ValidationError(
+            {"file": _("Upload the XLSX template (.xlsx); this file is %(kind)s.")
+             % {"kind": checked.kind.upper()}}
+        )  # fmt: skip
+    try:
+        parsed = importer.parse_workbook(upload)
+    except importer.WorkbookError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    for row in parsed.rows:
+        # The service's own rules are the last word: the same check item_create makes.
+        try:
+            _validate_item_fields(row)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = importer.FIELD_TO_HEADER.get(name, name)
+                for message in messages:
+                    parsed.add_error(row["row"], column, message)
+    bad_rows = {error["row"] for error in parsed.errors}
+    rows = [row for row in parsed.rows if row["row"] not in bad_rows]
+    return ImportJob.objects.create(
+        office=office,
+        file_name=checked.name,
+        sha256=checked.sha256,
+        status=ImportJob.Status.INVALID if parsed.errors else ImportJob.Status.VALIDATED,
+        total=len(rows) + len(bad_rows),
+        rows=rows if not parsed.errors else [],
+        errors=sorted(parsed.errors, key=lambda e: (e["row"], e["column"])),
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def import_job_confirm(*, user, job: ImportJob) -> ImportJob:
+    """Queue a validated job; the task starts once this transaction commits."""
+    _require_manager(user, job.office)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.VALIDATED:
+        raise ValidationError(_("Only a validated import without errors can be started."))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import run_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import.enqueue(job_id))
+    return job
+
+
+IMPORT_PROGRESS_EVERY = 25
+
+
+def import_progress_key(job: ImportJob) -> str:
+    return f"registry:import:{job.uid}:processed"
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Write every row of a queued job in one transaction: all rows or none.
+
+    Progress inside that transaction is invisible to other database connections (and on
+    SQLite a second writer would wait for the lock), so the running count goes to the
+    cache; the job row records the outcome once the transaction ends. Safe to run twice:
+    only a queued job is picked up.
+    """
+    from django.core.cache import cache
+
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, processed=0
+        )
+    job.refresh_from_db()
+    if not claimed:
+        return job
+    user = job.created_by
+    key = import_progress_key(job)
+    try:
+        with transaction.atomic():
+            office = Office.objects.get(pk=job.office_id)
+            for done, row in enumerate(job.rows, start=1):
+                fields = {k: v for k, v in row.items() if k in ITEM_FIELDS}
+                item_create(user=user, office=office, fields=fields, publish=row.get("publish"))
+                if done % IMPORT_PROGRESS_EVERY == 0:
+                    cache.set(key, done, 3600)
+            job.status = ImportJob.Status.DONE
+            job.processed = len(job.rows)
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "processed", "finished_at"])
+            event_record(
+                subject=job,
+                action="imported",
+                actor=user,
+                actor_role=role_in_office(user, office),
+                changes={"rows": job.processed, "file": job.file_name},
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            processed=0,
+            failure=message[:2000],
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+    finally:
+        cache.delete(key)
+    return job
+
+
 __all__ = [
     "document_attach_file",
     "document_attach_link",
     "document_deactivate",
     "dip_establish",
     "exempt_entry_create",
+    "import_job_confirm",
+    "import_job_create",
+    "import_job_run",
     "item_create",
     "item_publish",
     "item_review",

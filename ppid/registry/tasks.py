@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .models import Document
+from .models import Document, ImportJob
 
 
 @task()
@@ -14,3 +14,14 @@ def extract_document_text(document_id: int) -> str:
     if document is None:
         return "missing"
     return document_extract(document=document).extraction
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Write a queued XLSX import, all rows or none (services.import_job_run)."""
+    from .services import import_job_run
+
+    job = ImportJob.objects.select_related("created_by", "office").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    return import_job_run(job=job).status

@@ -74,7 +74,9 @@ def test_two_terms_must_both_match():
 
 @pytest.mark.django_db
 def test_drafts_are_never_found():
-    ItemFactory(title="Draf rahasia anggaran", status=InformationItem.Status.DRAFT, published_at=None)
+    ItemFactory(
+        title="Draf rahasia anggaran", status=InformationItem.Status.DRAFT, published_at=None
+    )
     assert search_items(ItemFilters(q="anggaran")).items.count() == 0
 
 
@@ -90,7 +92,9 @@ def test_any_query_text_returns_results_or_none(query):
 @pytest.mark.django_db
 def test_rank_puts_the_closer_match_first():
     ItemFactory(title="Profil dinas", summary="Sekilas tentang kemiskinan di daerah")
-    best = ItemFactory(title="Data kemiskinan", summary="Angka kemiskinan per kabupaten, kemiskinan ekstrem")
+    best = ItemFactory(
+        title="Data kemiskinan", summary="Angka kemiskinan per kabupaten, kemiskinan ekstrem"
+    )
     result = search_items(ItemFilters(q="kemiskinan"))
     assert list(result.items)[0] == best
 
@@ -100,3 +104,142 @@ def test_rebuild_restores_the_index_after_a_bulk_load():
     ItemFactory(title="Statistik jalan provinsi")
     ITEM_SEARCH.rebuild()
     assert search_items(ItemFilters(q="jalan")).items.count() == 1
+
+
+# --- bounded ranking at scale (docs/benchmarks.md) ------------------------------------------
+
+
+def test_the_ascii_fast_path_tokenises_exactly_like_the_unicode_path():
+    from ppid.core import search
+
+    text = "Laporan\x00Keuangan  DAERAH-2026 a_b x\x7fy " + "k" * 60
+    slow = search._WORD.findall(
+        __import__("unicodedata").normalize("NFKC", search._CONTROL.sub(" ", text)).lower()
+    )
+    assert search.tokens(text) == [w[:40] for w in slow]
+    assert search.tokens("Pengumuman résumé") == ["pengumuman", "résumé"]
+
+
+@pytest.mark.django_db
+def test_ranked_ids_put_the_best_match_first_and_respect_the_limit():
+    weak = ItemFactory(title="Profil dinas", summary="Sekilas kemiskinan")
+    best = ItemFactory(title="Data kemiskinan", summary="Angka kemiskinan, kemiskinan ekstrem")
+    ItemFactory(title="Rencana kerja", summary="Program tahunan")
+    assert ITEM_SEARCH.ranked_ids(["miskin"], limit=10) == [best.pk, weak.pk]
+    assert ITEM_SEARCH.ranked_ids(["miskin"], limit=1) == [best.pk]
+    assert ITEM_SEARCH.ranked_ids([], limit=10) == []
+
+
+@pytest.mark.django_db
+def test_a_rank_window_ranks_only_the_newest_matches():
+    old_best = ItemFactory(title="Data kemiskinan", summary="kemiskinan kemiskinan kemiskinan")
+    newer = [ItemFactory(title=f"Catatan {i}", summary="Sekilas kemiskinan") for i in range(3)]
+    ranked = ITEM_SEARCH.ranked_ids(["miskin"], limit=10, window=3)
+    assert old_best.pk not in ranked
+    assert sorted(ranked) == sorted(i.pk for i in newer)
+
+
+@pytest.mark.django_db
+def test_a_common_term_ranks_a_bounded_candidate_set_and_says_so(settings):
+    settings.SEARCH_MAX_CANDIDATES = 3
+    for i in range(5):
+        ItemFactory(title=f"Laporan anggaran {i}")
+    result = search_items(ItemFilters(q="anggaran"))
+    assert result.total == 3
+    assert result.total_is_lower_bound
+    assert result.items.count() == 3
+    assert len(list(result.items)) == 3
+
+
+@pytest.mark.django_db
+def test_a_rare_term_has_an_exact_total():
+    ItemFactory(title="Laporan anggaran")
+    ItemFactory(title="Laporan jembatan")
+    result = search_items(ItemFilters(q="jembatan"))
+    assert result.total == 1
+    assert not result.total_is_lower_bound
+
+
+@pytest.mark.django_db
+def test_search_facets_count_each_facet_with_the_other_filters_applied(office_a, office_b):
+    ItemFactory(office=office_a, title="Anggaran jalan", year=2025, category="berkala")
+    ItemFactory(office=office_a, title="Anggaran sekolah", year=2026, category="berkala")
+    ItemFactory(
+        office=office_b,
+        title="Anggaran pasar",
+        year=2026,
+        category="setiap_saat",
+        form_hardcopy=True,
+    )
+    result = search_items(ItemFilters(q="anggaran", year=2026))
+    facets = {
+        name: {f["value"]: f["count"] for f in values} for name, values in result.facets.items()
+    }
+    # The year facet ignores the year filter; the others apply it.
+    assert facets["year"] == {2025: 1, 2026: 2}
+    assert facets["category"] == {"berkala": 1, "setiap_saat": 1}
+    assert facets["form"] == {"softcopy": 2, "hardcopy": 1}
+    assert sum(facets["body"].values()) == 2
+    assert result.total == 2
+
+
+@pytest.mark.django_db
+def test_search_and_browse_facets_agree(office_a, office_b):
+    ItemFactory(office=office_a, title="Anggaran jalan", year=2025)
+    ItemFactory(office=office_b, title="Anggaran sekolah", year=2026, form_hardcopy=True)
+    searched = search_items(ItemFilters(q="anggaran", form="hardcopy")).facets
+    browsed = search_items(ItemFilters(form="hardcopy")).facets
+    assert searched == browsed
+
+
+@pytest.mark.django_db
+def test_a_search_sorted_by_newest_keeps_every_match():
+    first = ItemFactory(title="Anggaran lama")
+    second = ItemFactory(title="Anggaran baru")
+    result = search_items(ItemFilters(q="anggaran", sort="newest"))
+    assert list(result.items) == [second, first]
+
+
+@pytest.mark.django_db
+def test_the_paginator_does_not_count_again(django_assert_num_queries):
+    from django.core.paginator import Paginator
+
+    ItemFactory(title="Anggaran jalan")
+    result = search_items(ItemFilters(q="anggaran"), facets=False)
+    with django_assert_num_queries(1):  # the page itself, no COUNT
+        page = Paginator(result.items, 20).page(1)
+        assert page.paginator.count == 1
+        assert len(list(page.object_list)) == 1
+
+
+@pytest.mark.django_db
+def test_browse_pages_stop_at_the_row_cap_but_the_total_is_exact(settings):
+    settings.SEARCH_MAX_ROWS = 2
+    for _ in range(3):
+        ItemFactory()
+    result = search_items(ItemFilters())
+    assert result.total == 3
+    assert result.items.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_big_registry_caches_its_counts_until_a_new_item_arrives(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.FACET_CACHE_MIN_ROWS = 0
+    ItemFactory()
+    assert search_items(ItemFilters()).total == 1
+    InformationItem.objects.update(category="berkala")  # not seen: cached for a minute
+    assert search_items(ItemFilters()).facets["category"][0]["value"] == "setiap_saat"
+    ItemFactory()  # a new newest item starts afresh
+    assert search_items(ItemFilters()).total == 2
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_small_registry_is_counted_on_every_request():
+    ItemFactory()
+    assert search_items(ItemFilters()).total == 1
+    InformationItem.objects.update(status=InformationItem.Status.DRAFT)
+    assert search_items(ItemFilters()).total == 0
