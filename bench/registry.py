@@ -479,12 +479,17 @@ def phase_import(args, corpus, figures):
 
 
 # Proposed for registry migration 0004 (docs/benchmarks.md): the facet GROUP BY as an
-# index-only scan, and sort=title without sorting the registry.
+# index-only scan, and the first page of the commonest filtered lists and of sort=title
+# without sorting or visiting the rows that match.
 PROPOSED_INDEXES = [
     "CREATE INDEX IF NOT EXISTS registry_item_facets_idx ON registry_informationitem "
     "(status, body_id, category, year, form_softcopy, form_hardcopy)",
     "CREATE INDEX IF NOT EXISTS registry_item_title_idx ON registry_informationitem "
     "(status, title, id)",
+    "CREATE INDEX IF NOT EXISTS registry_item_body_new_idx ON registry_informationitem "
+    "(body_id, status, published_at)",
+    "CREATE INDEX IF NOT EXISTS registry_item_year_new_idx ON registry_informationitem "
+    "(status, year, published_at)",
 ]
 
 

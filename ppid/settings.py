@@ -130,7 +130,9 @@ TEMPLATES = [
 
 # Database: SQLite under var/ by default (embedded), PostgreSQL via DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ppid.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

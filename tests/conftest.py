@@ -26,19 +26,21 @@ def _immediate_tasks(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _clean_state():
     # Public pages cache counts briefly (registry home): no test may see another's data.
+    # A request under /en/ leaves English active in the thread: reset to the default.
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -48,29 +50,47 @@ def province(db):
 
 @pytest.fixture
 def utama(province):
-    return OfficeFactory(body=province, kind=Office.Kind.UTAMA, name="PPID Utama Uji", slug="ppid-utama-uji")
+    return OfficeFactory(
+        body=province, kind=Office.Kind.UTAMA, name="PPID Utama Uji", slug="ppid-utama-uji"
+    )
 
 
 @pytest.fixture
 def office_a(province, utama):
     body = BodyFactory(name="Dinas A", slug="dinas-a", parent=province)
-    return OfficeFactory(body=body, kind=Office.Kind.PELAKSANA, parent=utama, name="PPID Dinas A", slug="ppid-dinas-a")
+    return OfficeFactory(
+        body=body,
+        kind=Office.Kind.PELAKSANA,
+        parent=utama,
+        name="PPID Dinas A",
+        slug="ppid-dinas-a",
+    )
 
 
 @pytest.fixture
 def office_b(province, utama):
     body = BodyFactory(name="Dinas B", slug="dinas-b", parent=province)
-    return OfficeFactory(body=body, kind=Office.Kind.PELAKSANA, parent=utama, name="PPID Dinas B", slug="ppid-dinas-b")
+    return OfficeFactory(
+        body=body,
+        kind=Office.Kind.PELAKSANA,
+        parent=utama,
+        name="PPID Dinas B",
+        slug="ppid-dinas-b",
+    )
 
 
 @pytest.fixture
 def other_office(db):
     body = BodyFactory(name="Kabupaten Lain", slug="kabupaten-lain", kind=Body.Kind.REGENCY)
-    return OfficeFactory(body=body, kind=Office.Kind.UTAMA, name="PPID Kabupaten Lain", slug="ppid-kab-lain")
+    return OfficeFactory(
+        body=body, kind=Office.Kind.UTAMA, name="PPID Kabupaten Lain", slug="ppid-kab-lain"
+    )
 
 
 def _appoint(office, role, username):
-    return AppointmentFactory(office=office, role=role, user=UserFactory(username=username, is_staff=True)).user
+    return AppointmentFactory(
+        office=office, role=role, user=UserFactory(username=username, is_staff=True)
+    ).user
 
 
 @pytest.fixture

@@ -64,7 +64,9 @@ class Office(models.Model):
         PELAKSANA = "pelaksana", _("PPID Pelaksana")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    body = models.ForeignKey(Body, verbose_name=_("public body"), on_delete=models.PROTECT, related_name="offices")
+    body = models.ForeignKey(
+        Body, verbose_name=_("public body"), on_delete=models.PROTECT, related_name="offices"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -125,16 +127,23 @@ REGISTRY_READERS = REGISTRY_MANAGERS | {Role.ATASAN_PPID, Role.SERVICE_DESK, Rol
 class AppointmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
 
 
 class Appointment(models.Model):
     """A decree (SK) appointing a person to a role in an office, valid between two dates (F48)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
     )
-    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="appointments")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="appointments"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     person_name = models.CharField(_("name and title"), max_length=200, blank=True)
     nip = models.CharField(_("NIP"), max_length=30, blank=True)

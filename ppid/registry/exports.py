@@ -99,6 +99,13 @@ def to_csv(rows: list[dict], *, title: str = "") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_value(value):
+    # XML 1.0 cannot carry most control characters; openpyxl refuses them with an error.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(rows: list[dict], *, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -109,7 +116,7 @@ def to_xlsx(rows: list[dict], *, title: str) -> bytes:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "DIP"
-        sheet.append([title])
+        sheet.append([_xlsx_value(title)])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([])
         sheet.append([header for _key, header in cols])
@@ -129,7 +136,7 @@ def to_xlsx(rows: list[dict], *, title: str) -> bytes:
                 start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(cols)
             )
             for row in items:
-                sheet.append([_cell(row, key) for key, _h in cols])
+                sheet.append([_xlsx_value(_cell(row, key)) for key, _h in cols])
                 for cell in sheet[sheet.max_row]:
                     # openpyxl stores text starting with "=" as a formula: force plain text.
                     if isinstance(cell.value, str):
@@ -167,8 +174,22 @@ def _pdf_font() -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _para_text(value) -> str:
-    return escape(_CONTROL.sub("", str(value))).replace("\n", "<br/>")
+# A table row cannot break across PDF pages: a cell taller than a page would stop the
+# export. Long text is cut in the PDF (the XLSX and CSV keep it whole).
+PDF_CELL_MAX_CHARS = 1500
+PDF_CELL_MAX_LINES = 12
+
+
+def _para_text(value, limit: int = PDF_CELL_MAX_CHARS) -> str:
+    text = _CONTROL.sub("", str(value))
+    if len(text) > limit:
+        text = text[:limit].rstrip() + " …"
+    lines = text.split("\n")
+    # Line breaks count against the page height too: keep the first few, join the rest.
+    text = "\n".join(lines[:PDF_CELL_MAX_LINES]) + (
+        " " + " ".join(lines[PDF_CELL_MAX_LINES:]) if len(lines) > PDF_CELL_MAX_LINES else ""
+    )
+    return escape(text).replace("\n", "<br/>")
 
 
 def to_pdf(rows: list[dict], *, title: str, subtitle: str = "") -> bytes:

@@ -329,7 +329,9 @@ def dip_establish(
 
 
 @transaction.atomic
-def exempt_entry_create(*, user, office: Office, test_fields: dict, entry_fields: dict) -> ExemptEntry:
+def exempt_entry_create(
+    *, user, office: Office, test_fields: dict, entry_fields: dict
+) -> ExemptEntry:
     """Record a consequence test and the DIK entry it justifies (F7, F10, F50)."""
     role = _require_manager(user, office)
     test = ConsequenceTest(office=office, **test_fields)

@@ -135,8 +135,18 @@ def test_a_rank_window_ranks_only_the_newest_matches():
     old_best = ItemFactory(title="Data kemiskinan", summary="kemiskinan kemiskinan kemiskinan")
     newer = [ItemFactory(title=f"Catatan {i}", summary="Sekilas kemiskinan") for i in range(3)]
     ranked = ITEM_SEARCH.ranked_ids(["miskin"], limit=10, window=3)
+    # Four matches, more than the window: the newest three, newest first, unranked.
     assert old_best.pk not in ranked
-    assert sorted(ranked) == sorted(i.pk for i in newer)
+    assert ranked == [i.pk for i in reversed(newer)]
+
+
+@pytest.mark.django_db
+def test_a_query_within_the_window_is_ranked():
+    weak = ItemFactory(title="Profil dinas", summary="Sekilas kemiskinan")
+    best = ItemFactory(title="Data kemiskinan", summary="Angka kemiskinan, kemiskinan ekstrem")
+    ItemFactory(title="Catatan", summary="Sekilas kemiskinan")
+    assert ITEM_SEARCH.ranked_ids(["miskin"], limit=10, window=3)[0] == best.pk
+    assert weak.pk in ITEM_SEARCH.ranked_ids(["miskin"], limit=10, window=3)
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Uploads are judged by content, not by name (DESIGN.md: uploads checked by content, size, type)."""
+"""Uploads are judged by content, not by name (DESIGN.md: checked by content, size, type)."""
 
 import io
 import zipfile

@@ -173,3 +173,26 @@ def test_exports_keep_the_statutory_indonesian_headers_under_english(client, ite
     assert url.startswith("/en/")
     header = client.get(url).content.decode("utf-8-sig").splitlines()[0]
     assert "Ringkasan isi informasi" in header
+
+
+def test_pdf_survives_a_cell_longer_than_a_page():
+    rows = [{"no": 1, "category": "berkala", "title": "Panjang", "summary": "kata " * 20_000}]
+    rows.append({**rows[0], "no": 2, "summary": "a\n" * 5000})
+    rows.append({**rows[0], "no": 3, "title": "x" * 300, "owner_unit": "y " * 100})
+    assert exports.to_pdf(rows, title="Uji").startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
+def test_control_characters_in_a_row_do_not_break_an_export(fmt):
+    rows = [
+        {"no": 1, "category": "berkala", "title": "Judul\x0b\x1f\x00 akhir", "summary": "a\x08b"}
+    ]
+    content = exports.render(fmt, rows, title="Uji\x0b")
+    if fmt == "xlsx":
+        values = [
+            c
+            for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+            for c in r
+        ]
+        assert "Judul akhir" in values
+    assert content
