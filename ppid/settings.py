@@ -275,6 +275,10 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # (registry/item_detail.html), so Django's advice to use DENY (security.W019) is declined.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# Whole public pages are cached this long for anonymous visitors (ppid/core/pagecache.py);
+# every write to the registry invalidates them at once. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+
 # The embedded default is a file cache under var/, shared by the web and worker processes
 # (import progress is written by the worker and read by the web); Redis in production.
 CACHES = {

@@ -26,6 +26,9 @@ def _immediate_tasks(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Factories write without the services that invalidate cached pages: tests that want
+    # the page cache turn it on themselves (tests/core/test_pagecache.py).
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

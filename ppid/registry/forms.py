@@ -10,21 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from ppid.organizations.models import Office
 
 from .models import Category, ConsequenceTest, InformationItem, Pasal17
+from .services import ITEM_FIELDS
 
-ITEM_FORM_FIELDS = [
-    "title",
-    "summary",
-    "category",
-    "owner_unit",
-    "responsible",
-    "creation_time",
-    "creation_place",
-    "form_softcopy",
-    "form_hardcopy",
-    "retention",
-    "media_type",
-    "year",
-]
+# The form edits exactly the fields the services accept.
+ITEM_FORM_FIELDS = ITEM_FIELDS
 
 
 class OfficeChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ppid.core.events import diff_fields, event_record
+from ppid.core.pagecache import public_pages_changed
 from ppid.core.search import stem_text
 from ppid.core.uploads import check_upload
 from ppid.organizations.access import office_ids_for, role_in_office
@@ -40,6 +41,13 @@ ITEM_FIELDS = [
     "media_type",
     "year",
 ]
+
+
+def _record(**kwargs):
+    """Record the event, and let cached public pages show the change once it commits."""
+    event = event_record(**kwargs)
+    public_pages_changed("registry")
+    return event
 
 
 def _require_manager(user, office: Office) -> str:
@@ -74,6 +82,7 @@ def item_search_text(item: InformationItem) -> str:
 
 def item_reindex(*, item: InformationItem) -> None:
     InformationItem.objects.filter(pk=item.pk).update(search_text=item_search_text(item))
+    public_pages_changed("registry")
 
 
 @transaction.atomic
@@ -87,7 +96,7 @@ def item_create(*, user, office: Office, fields: dict, publish: bool = False) ->
         item.next_review = rules.next_review_date(item.last_reviewed)
     item.search_text = stem_text(f"{item.title} {item.summary} {item.owner_unit}")
     item.save()
-    event_record(subject=item, action="created", actor=user, actor_role=role, changes=fields)
+    _record(subject=item, action="created", actor=user, actor_role=role, changes=fields)
     if publish or item.category == Category.SERTA_MERTA:
         # F3: serta merta information is published at once; no approval step may block it.
         _publish(item, user=user, role=role)
@@ -99,7 +108,7 @@ def _publish(item: InformationItem, *, user, role: str) -> None:
     item.published_at = timezone.now()
     item.withdrawn_reason = ""
     item.save(update_fields=["status", "published_at", "withdrawn_reason", "updated_at"])
-    event_record(subject=item, action="published", actor=user, actor_role=role)
+    _record(subject=item, action="published", actor=user, actor_role=role)
 
 
 @transaction.atomic
@@ -120,7 +129,7 @@ def item_update(*, user, item: InformationItem, fields: dict, reason: str = "") 
         item.next_review = rules.next_review_date(item.last_reviewed)
     item.save()
     item_reindex(item=item)
-    event_record(
+    _record(
         subject=item, action="updated", actor=user, actor_role=role, reason=reason, changes=changes
     )
     return item
@@ -147,7 +156,7 @@ def item_withdraw(*, user, item: InformationItem, reason: str) -> InformationIte
     item.status = InformationItem.Status.WITHDRAWN
     item.withdrawn_reason = reason.strip()
     item.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-    event_record(subject=item, action="withdrawn", actor=user, actor_role=role, reason=reason)
+    _record(subject=item, action="withdrawn", actor=user, actor_role=role, reason=reason)
     return item
 
 
@@ -169,7 +178,7 @@ def item_review(
     old = item.next_review
     item.last_reviewed, item.next_review = today, next_review
     item.save(update_fields=["last_reviewed", "next_review", "updated_at"])
-    event_record(
+    _record(
         subject=item,
         action="reviewed",
         actor=user,
@@ -197,7 +206,7 @@ def document_attach_file(*, user, item: InformationItem, upload, title: str = ""
     )
     document.file.save(checked.name, upload, save=False)
     document.save()
-    event_record(
+    _record(
         subject=item,
         action="document_added",
         actor=user,
@@ -224,7 +233,7 @@ def document_attach_link(*, user, item: InformationItem, url: str, title: str) -
     if not title.strip():
         raise ValidationError({"title": _("This field is required.")})
     document = Document.objects.create(item=item, kind=Document.Kind.LINK, url=url, title=title)
-    event_record(
+    _record(
         subject=item, action="link_added", actor=user, actor_role=role, changes={"url": url}
     )
     return document
@@ -239,7 +248,7 @@ def document_deactivate(*, user, document: Document, reason: str) -> Document:
     document.is_active = False
     document.save(update_fields=["is_active"])
     item_reindex(item=document.item)
-    event_record(
+    _record(
         subject=document.item,
         action="document_removed",
         actor=user,
@@ -290,6 +299,7 @@ def dip_rows(body: Body) -> list[dict]:
                 "retention": item.retention,
                 "media_type": item.media_type,
                 "year": item.year,
+                "is_demo": item.is_demo,
             }
         )
     return rows
@@ -318,7 +328,7 @@ def dip_establish(
         rows=dip_rows(body),
         established_by=user,
     )
-    event_record(
+    _record(
         subject=version,
         action="established",
         actor=user,
@@ -346,7 +356,7 @@ def exempt_entry_create(
         entry.exempt_until = None  # F9: not time-limited
     entry.full_clean()
     entry.save()
-    event_record(
+    _record(
         subject=entry,
         action="created",
         actor=user,
@@ -453,7 +463,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             job.processed = len(job.rows)
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "processed", "finished_at"])
-            event_record(
+            _record(
                 subject=job,
                 action="imported",
                 actor=user,

@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ppid.core.pagecache import cache_public_page
 from ppid.organizations.models import Body, Office
 
 from . import access, exports, queries, services
@@ -85,6 +86,7 @@ def _home_counts() -> dict:
 
 
 @require_safe
+@cache_public_page("registry")
 def home(request):
     counts = _home_counts()
     labels = dict(Category.choices)
@@ -185,16 +187,19 @@ def _results_page(request, *, template: str, base=None, extra: dict | None = Non
 
 
 @require_safe
+@cache_public_page("registry")
 def search(request):
     return _results_page(request, template="registry/search.html", extra={"mode": "search"})
 
 
 @require_safe
+@cache_public_page("registry")
 def browse(request):
     return _results_page(request, template="registry/search.html", extra={"mode": "browse"})
 
 
 @require_safe
+@cache_public_page("registry")
 def aggregate(request, slug):
     """The PPID Utama's view over its own items and every agency office under it."""
     utama = get_object_or_404(
@@ -216,6 +221,7 @@ def aggregate(request, slug):
 
 
 @require_safe
+@cache_public_page("registry")
 def item_detail(request, uid):
     item = access.item_for_public(uid)
     documents = list(item.documents.filter(is_active=True))
@@ -254,6 +260,7 @@ def document_download(request, uid):
 
 
 @require_safe
+@cache_public_page("registry")
 def body_detail(request, slug):
     body = get_object_or_404(Body, slug=slug)
     items = queries.public_items().filter(body=body)
@@ -279,6 +286,7 @@ def _body(slug) -> Body:
 
 
 @require_safe
+@cache_public_page("registry")
 def dip(request, slug):
     """The body's live DIP as the statutory table, for screen and print (F49)."""
     body = _body(slug)
@@ -324,6 +332,7 @@ def dip_export(request, slug, fmt):
 
 
 @require_safe
+@cache_public_page("registry")
 def dip_versions(request, slug):
     body = _body(slug)
     page, notices = _paginate(request, body.dip_versions.order_by("-version"))
@@ -341,6 +350,7 @@ def _version(body: Body, uid) -> DipEstablishment:
 
 
 @require_safe
+@cache_public_page("registry")
 def dip_version(request, slug, uid):
     """An established DIP: the rows frozen on the SK date, whatever happened since."""
     body = _body(slug)
@@ -375,6 +385,7 @@ def dip_version_export(request, slug, uid, fmt):
 
 
 @require_safe
+@cache_public_page("registry")
 def dik(request):
     """The exempt-information list (F50): what is exempt and why, never the content."""
     notices = []

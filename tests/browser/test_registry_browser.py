@@ -171,3 +171,15 @@ def test_axe_core_is_really_running(page, live_server):
     is a critical violation that axe-core must report."""
     page.set_content('<html lang="id"><title>t</title><main><img src="x.png"></main></html>')
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
+
+
+def test_the_language_links_switch_the_current_search_page_to_english_and_back(page, registry):
+    """The switcher keeps the page (and the query htmx pushed) and changes only the language."""
+    page.goto(reverse("registry:search") + "?q=laporan")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(at("/en" + reverse("registry:search"), r"q=laporan"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    expect(page).to_have_url(at(reverse("registry:search"), r"q=laporan"))
+    expect(page.locator("html")).to_have_attribute("lang", "id")

@@ -174,14 +174,13 @@ def test_home_shows_counts_latest_items_and_bodies(client, item, office_b):
 
 
 @pytest.mark.django_db
-def test_the_language_switcher_posts_to_setlang(client, item):
-    html = client.get(reverse("registry:home")).content.decode()
-    assert 'action="/i18n/setlang/"' in html and 'method="post"' in html
-    response = client.post(
-        "/i18n/setlang/", {"language": "en", "next": reverse("registry:item", args=[item.uid])}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == f"/en/informasi/{item.uid}/"
+def test_the_language_switcher_links_to_the_same_page_in_each_language(client, item):
+    url = reverse("registry:item", args=[item.uid])
+    html = client.get(url).content.decode()
+    assert f'href="/en/informasi/{item.uid}/" hreflang="en"' in html
+    html = client.get(f"/en/informasi/{item.uid}/?x=1").content.decode()
+    assert f'href="/informasi/{item.uid}/?x=1" hreflang="id"' in html
+    assert '<link rel="alternate" hreflang="en"' in html
 
 
 @pytest.mark.django_db

@@ -62,6 +62,9 @@ class Command(BaseCommand):
 
         if created:
             self._analyze()
+            from ppid.core.pagecache import public_pages_changed
+
+            public_pages_changed("registry")
             summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in created.items())
             elapsed = time.monotonic() - started
             message = f"Demo data loaded in {elapsed:.1f} s: {summary}."
