@@ -58,7 +58,9 @@ def test_languages_and_htmx_partials_are_cached_apart(client, page_cache, office
     ItemFactory(office=office_a)
     indonesian = client.get(reverse("registry:browse"))
     english = client.get("/en" + reverse("registry:browse"))
-    partial = client.get(reverse("registry:browse"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    partial = client.get(
+        reverse("registry:browse"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
     assert indonesian.content != english.content
     assert b"<html" in indonesian.content
     assert b"<html" not in partial.content
