@@ -417,7 +417,11 @@ def phase_import(args, corpus, figures):
     if existing:
         print(f"deleting {existing} items left from another run")
         with connection.cursor() as c:
-            c.execute("DELETE FROM registry_informationitem")
+            if connection.vendor == "postgresql":
+                # Deleting a million indexed rows one by one takes minutes and leaves bloat.
+                c.execute("TRUNCATE registry_informationitem RESTART IDENTITY CASCADE")
+            else:
+                c.execute("DELETE FROM registry_informationitem")
     generated, generated_cpu = [0.0], [0.0]
 
     def timed_rows():

@@ -92,11 +92,11 @@ class FullTextIndex:
             return [
                 f"CREATE VIRTUAL TABLE {n} USING fts5({c}, content='{t}', content_rowid='{pk}', "
                 "tokenize='unicode61 remove_diacritics 2', detail='column')",
-                f"CREATE TRIGGER {n}_ai AFTER INSERT ON {t} BEGIN "
+                f"CREATE TRIGGER {n}_ai AFTER INSERT ON {t} BEGIN "  # noqa: S608
                 f"INSERT INTO {n}(rowid, {c}) VALUES (new.{pk}, new.{c}); END",
-                f"CREATE TRIGGER {n}_ad AFTER DELETE ON {t} BEGIN "
+                f"CREATE TRIGGER {n}_ad AFTER DELETE ON {t} BEGIN "  # noqa: S608
                 f"INSERT INTO {n}({n}, rowid, {c}) VALUES ('delete', old.{pk}, old.{c}); END",
-                f"CREATE TRIGGER {n}_au AFTER UPDATE OF {c} ON {t} BEGIN "
+                f"CREATE TRIGGER {n}_au AFTER UPDATE OF {c} ON {t} BEGIN "  # noqa: S608
                 f"INSERT INTO {n}({n}, rowid, {c}) VALUES ('delete', old.{pk}, old.{c}); "
                 f"INSERT INTO {n}(rowid, {c}) VALUES (new.{pk}, new.{c}); END",
             ]
@@ -106,7 +106,7 @@ class FullTextIndex:
                 f"CREATE INDEX {n}_gin ON {t} USING GIN ({n}_vec)",
                 f"CREATE TRIGGER {n}_tg BEFORE INSERT OR UPDATE OF {c} ON {t} FOR EACH ROW "
                 f"EXECUTE FUNCTION tsvector_update_trigger({n}_vec, 'pg_catalog.simple', {c})",
-                f"UPDATE {t} SET {n}_vec = to_tsvector('pg_catalog.simple', {c})",
+                f"UPDATE {t} SET {n}_vec = to_tsvector('pg_catalog.simple', {c})",  # noqa: S608
             ]
         raise NotImplementedError(f"full-text search is not available on {vendor}")
 
@@ -153,7 +153,7 @@ class FullTextIndex:
                 # One merged b-tree per term: fewer segments to read per query.
                 cursor.execute(f"INSERT INTO {n}({n}) VALUES ('optimize')")  # noqa: S608
                 cursor.execute(
-                    f"CREATE TRIGGER IF NOT EXISTS {n}_ai AFTER INSERT ON {t} BEGIN "
+                    f"CREATE TRIGGER IF NOT EXISTS {n}_ai AFTER INSERT ON {t} BEGIN "  # noqa: S608
                     f"INSERT INTO {n}(rowid, {c}) VALUES (new.{pk}, new.{c}); END"
                 )
             else:
@@ -201,7 +201,7 @@ class FullTextIndex:
     def _newest_ids(self, terms: list[str], limit: int) -> list[int]:
         """The highest keys of rows containing every term: a walk back along the index's
         document lists (FTS5) or the GIN index, reading no row statistics."""
-        t, n, pk = self.table, self.name, self.pk
+        n = self.name
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute(
@@ -280,7 +280,9 @@ class FullTextIndex:
             qs = queryset.extra(  # noqa: S610
                 where=[f"{t}.{n}_vec @@ to_tsquery('pg_catalog.simple', %s)"],
                 params=[expression],
-                select={"search_rank": f"-ts_rank({t}.{n}_vec, to_tsquery('pg_catalog.simple', %s))"}
+                select={
+                    "search_rank": f"-ts_rank({t}.{n}_vec, to_tsquery('pg_catalog.simple', %s))"
+                }
                 if ranked
                 else {},
                 select_params=[expression] if ranked else [],
