@@ -21,7 +21,8 @@ _VARY_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control")
 
 
-def _version(namespace: str) -> str:
+def pages_version(namespace: str) -> str:
+    """The current version of `namespace`'s cached data; it changes on every write."""
     key = f"pagecache:version:{namespace}"
     version = cache.get(key)
     if version is None:
@@ -51,7 +52,7 @@ def cache_public_page(namespace: str):
                 return view(request, *args, **kwargs)
             vary = "|".join(request.headers.get(h, "") for h in _VARY_HEADERS)
             digest = hashlib.sha256(f"{request.get_full_path()}|{vary}".encode()).hexdigest()
-            key = f"pagecache:{namespace}:{_version(namespace)}:{get_language()}:{digest}"
+            key = f"pagecache:{namespace}:{pages_version(namespace)}:{get_language()}:{digest}"
             cached = cache.get(key)
             if cached is not None:
                 content, headers = cached

@@ -13,6 +13,7 @@ from itertools import islice
 
 from django.db import connection, transaction
 
+from ppid.core.pagecache import public_pages_changed
 from ppid.core.search import stem_text
 
 from .models import ITEM_SEARCH, InformationItem
@@ -78,6 +79,8 @@ def items_bulk_import(
     finally:
         if defer_index:
             ITEM_SEARCH.resume()
+        # Cached public pages (ppid.core.pagecache) must show the new rows.
+        public_pages_changed("registry")
     return created
 
 

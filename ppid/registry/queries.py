@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
+from ppid.core.pagecache import pages_version
 from ppid.core.search import query_terms
 from ppid.organizations.models import Body, Office
 
@@ -175,7 +176,8 @@ def search_items(
         # The office is a filter but not a facet: it narrows the set the facets count.
         qs = qs.filter(office__slug=filters.office)
     if terms:
-        return _search(qs, terms, filters, facets=facets)
+        scoped = base is not None or bool(filters.office)
+        return _search(qs, terms, filters, facets=facets, scoped=scoped)
     return _browse(qs, filters, facets=facets, public=base is None)
 
 
@@ -188,7 +190,9 @@ def _order(qs: QuerySet, filters: ItemFilters) -> QuerySet:
 _FACET_COLUMNS = ("body_id", "category", "year", "form_softcopy", "form_hardcopy")
 
 
-def _search(qs: QuerySet, terms: list[str], filters: ItemFilters, *, facets: bool) -> SearchResult:
+def _search(
+    qs: QuerySet, terms: list[str], filters: ItemFilters, *, facets: bool, scoped: bool = False
+) -> SearchResult:
     """A full-text query: rank a bounded candidate set, then filter, count and facet it in
     one pass over at most SEARCH_MAX_CANDIDATES rows."""
     limit = _setting("SEARCH_MAX_CANDIDATES")
@@ -203,6 +207,13 @@ def _search(qs: QuerySet, terms: list[str], filters: ItemFilters, *, facets: boo
         row[0] for row, facet_row in zip(fetched, rows, strict=True) if _passes(facet_row, filters)
     }
     ranked = [pk for pk in ids if pk in matching]
+    capped = lower_bound = len(ids) >= limit
+    if capped and (scoped or filters.body or filters.category or filters.year or filters.form):
+        # The bounded candidates may hold few or none of a narrow filter's matches (a common
+        # term in one body): list the filter's own newest matches, found in SQL, instead.
+        narrowed = ITEM_SEARCH.match(_apply_filters(qs, filters), terms, ranked=False)
+        ranked = list(narrowed.order_by("-pk").values_list("pk", flat=True)[:limit])
+        lower_bound = len(ranked) >= limit
     items = qs.filter(pk__in=ranked)
     if filters.sort == "relevance":
         items, ordered = ITEM_SEARCH.order_by_ids(items, ranked), ranked
@@ -213,7 +224,7 @@ def _search(qs: QuerySet, terms: list[str], filters: ItemFilters, *, facets: boo
         terms=terms,
         facets=_facet_dict(_tally(rows, filters)) if facets else {},
         total=len(ranked),
-        total_is_lower_bound=len(ids) >= limit,
+        total_is_lower_bound=lower_bound,
     )
 
 
@@ -340,6 +351,8 @@ def _counts_cache_key(base: QuerySet | None, filters: ItemFilters) -> str | None
     newest = InformationItem.objects.aggregate(m=Max("pk"))["m"] or 0
     if newest < _setting("FACET_CACHE_MIN_ROWS"):
         return None
+    # Every registry write bumps the public pages' version: counts start afresh with it.
+    newest = (newest, pages_version("registry"))
     if base is None:
         sql, params = "public", ()
     else:

@@ -4,7 +4,7 @@ import pytest
 
 from ppid.core.search import query_terms, stem_text
 from ppid.registry.models import ITEM_SEARCH, InformationItem
-from ppid.registry.queries import ItemFilters, search_items
+from ppid.registry.queries import ItemFilters, public_items, search_items
 from tests.factories import ItemFactory
 
 HOSTILE_QUERIES = [
@@ -162,6 +162,36 @@ def test_a_common_term_ranks_a_bounded_candidate_set_and_says_so(settings):
 
 
 @pytest.mark.django_db
+def test_a_narrow_filter_finds_its_own_matches_beyond_the_candidate_cap(
+    settings, office_a, office_b
+):
+    """A common term in one body: the body's older matches are not among the newest
+    candidates of the whole registry, but the filtered search still lists them all."""
+    settings.SEARCH_MAX_CANDIDATES = 3
+    settings.SEARCH_RANK_WINDOW = 3
+    own = [ItemFactory(office=office_a, title=f"Laporan anggaran A{i}") for i in range(2)]
+    for i in range(5):
+        ItemFactory(office=office_b, title=f"Laporan anggaran B{i}")
+    result = search_items(ItemFilters(q="anggaran", body=office_a.body.slug))
+    assert set(result.items) == set(own)
+    assert result.total == 2
+    assert not result.total_is_lower_bound
+
+
+@pytest.mark.django_db
+def test_a_scoped_search_finds_its_own_matches_beyond_the_candidate_cap(
+    settings, office_a, office_b
+):
+    settings.SEARCH_MAX_CANDIDATES = 3
+    settings.SEARCH_RANK_WINDOW = 3
+    own = ItemFactory(office=office_a, title="Laporan anggaran A")
+    for i in range(5):
+        ItemFactory(office=office_b, title=f"Laporan anggaran B{i}")
+    base = public_items().filter(office=office_a)
+    assert list(search_items(ItemFilters(q="anggaran"), base=base).items) == [own]
+
+
+@pytest.mark.django_db
 def test_a_rare_term_has_an_exact_total():
     ItemFactory(title="Laporan anggaran")
     ItemFactory(title="Laporan jembatan")
@@ -253,3 +283,22 @@ def test_a_small_registry_is_counted_on_every_request():
     assert search_items(ItemFilters()).total == 1
     InformationItem.objects.update(status=InformationItem.Status.DRAFT)
     assert search_items(ItemFilters()).total == 0
+
+
+@pytest.mark.django_db
+def test_cached_counts_start_afresh_after_any_registry_write(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from ppid.core.pagecache import public_pages_changed
+
+    cache.clear()
+    settings.FACET_CACHE_MIN_ROWS = 0
+    ItemFactory()
+    assert search_items(ItemFilters()).total == 1
+    InformationItem.objects.update(status=InformationItem.Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        public_pages_changed("registry")  # what every registry service does on a write
+    assert search_items(ItemFilters()).total == 0
+    cache.clear()

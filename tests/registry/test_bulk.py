@@ -65,3 +65,15 @@ def test_progress_is_reported_per_batch(office_a):
     seen = []
     items_bulk_import(_rows(office_a, 5), batch_size=2, defer_index=False, on_batch=seen.append)
     assert seen == [2, 4, 5]
+
+
+@pytest.mark.django_db
+def test_an_import_invalidates_the_cached_public_pages(
+    office_a, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    before = cache.get("pagecache:version:registry")
+    with django_capture_on_commit_callbacks(execute=True):
+        items_bulk_import(_rows(office_a, 1), defer_index=False)
+    assert cache.get("pagecache:version:registry") != before
