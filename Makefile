@@ -52,6 +52,7 @@ run: migrate static demo
 
 lint: deps-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run -v 1
 
 test: lint pytest

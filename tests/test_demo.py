@@ -147,9 +147,11 @@ def test_berkala_reviews_follow_the_six_month_rule_and_some_are_overdue(db, demo
         assert item.next_review == rules.next_review_date(item.last_reviewed)
     assert InformationItem.objects.review_overdue().exists()
     assert InformationItem.objects.review_overdue().count() < berkala.count() / 4
-    assert not InformationItem.objects.exclude(category=Category.BERKALA).filter(
-        next_review__isnull=False
-    ).exists()
+    assert (
+        not InformationItem.objects.exclude(category=Category.BERKALA)
+        .filter(next_review__isnull=False)
+        .exists()
+    )
 
 
 def test_every_item_has_one_pdf_whose_text_was_extracted(db, demo):
@@ -179,9 +181,11 @@ def test_searching_pengumuman_finds_items_whose_pdf_alone_says_diumumkan(db, dem
     assert pdf_only, "some items mention 'diumumkan' only in their PDF"
     assert {item.pk for item in pdf_only} <= hits
     # "penganggaran" and "anggaran" share the stem "anggar".
-    assert search_items(ItemFilters(q="penganggaran"), facets=False).items.count() == (
-        search_items(ItemFilters(q="anggaran"), facets=False).items.count()
-    ) > 0
+    assert (
+        search_items(ItemFilters(q="penganggaran"), facets=False).items.count()
+        == (search_items(ItemFilters(q="anggaran"), facets=False).items.count())
+        > 0
+    )
 
 
 def test_dik_entries_carry_real_grounds_legal_basis_and_consequence_tests(db, demo):
@@ -256,9 +260,7 @@ def test_a_second_run_creates_nothing_and_says_already_loaded(db, demo):
 
 def test_with_passwords_gives_the_demo_officers_passwords_that_work(db, demo):
     result = _run(with_passwords=True)
-    lines = dict(
-        line.split() for line in result.out.splitlines() if line.startswith("  demo.")
-    )
+    lines = dict(line.split() for line in result.out.splitlines() if line.startswith("  demo."))
     assert len(lines) == len(Role.values)
     user = get_user_model().objects.get(username="demo.ppid_utama")
     assert user.check_password(lines["demo.ppid_utama"])

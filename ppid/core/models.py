@@ -76,9 +76,7 @@ class IdempotencyKey(models.Model):
     """The first answer to an API write sent with an `Idempotency-Key` header, so that a
     retried request (same user, same key) gets that answer again and changes nothing."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     # Which operation the key was used for, and a hash of the request body: the same key
     # sent with a different request is a client error, not a replay.

@@ -201,9 +201,7 @@ def _clean_row(number: int, raw: dict, result: ParseResult) -> None:
         elif header == "kategori":
             word = str(value or "").strip().lower()
             if word not in CATEGORY_WORDS:
-                result.add_error(
-                    number, header, _("Choose berkala, serta_merta or setiap_saat.")
-                )
+                result.add_error(number, header, _("Choose berkala, serta_merta or setiap_saat."))
             cleaned[name] = CATEGORY_WORDS.get(word, "")
         else:
             text = _text(value)
@@ -211,9 +209,7 @@ def _clean_row(number: int, raw: dict, result: ParseResult) -> None:
                 result.add_error(number, header, _("This column is required."))
             limit = TEXT_LIMITS.get(header)
             if limit and len(text) > limit:
-                result.add_error(
-                    number, header, _("At most %(n)s characters.") % {"n": limit}
-                )
+                result.add_error(number, header, _("At most %(n)s characters.") % {"n": limit})
             cleaned[name] = text
     if not (cleaned["form_softcopy"] or cleaned["form_hardcopy"]):
         result.add_error(number, "softcopy", _("Choose at least one available form."))

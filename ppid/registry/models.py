@@ -56,9 +56,7 @@ class InformationItem(models.Model):
     summary = models.TextField(_("summary of contents"))
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     owner_unit = models.CharField(_("official/unit holding the information"), max_length=200)
-    responsible = models.CharField(
-        _("responsible for producing or issuing"), max_length=200
-    )
+    responsible = models.CharField(_("responsible for producing or issuing"), max_length=200)
     creation_time = models.CharField(_("time of creation"), max_length=120)
     creation_place = models.CharField(_("place of creation"), max_length=120)
     form_softcopy = models.BooleanField(_("softcopy available"), default=True)
@@ -178,9 +176,7 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     extracted_text = models.TextField(blank=True)
-    extraction = models.CharField(
-        max_length=8, choices=Extraction.choices, default=Extraction.NONE
-    )
+    extraction = models.CharField(max_length=8, choices=Extraction.choices, default=Extraction.NONE)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

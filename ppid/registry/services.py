@@ -233,9 +233,7 @@ def document_attach_link(*, user, item: InformationItem, url: str, title: str) -
     if not title.strip():
         raise ValidationError({"title": _("This field is required.")})
     document = Document.objects.create(item=item, kind=Document.Kind.LINK, url=url, title=title)
-    _record(
-        subject=item, action="link_added", actor=user, actor_role=role, changes={"url": url}
-    )
+    _record(subject=item, action="link_added", actor=user, actor_role=role, changes={"url": url})
     return document
 
 

@@ -65,7 +65,10 @@ def register_registry_menu():
                         name="registry-import", icon_name="upload", order=400),
     ]  # fmt: skip
     return SubmenuMenuItem(
-        _("Registry"), Menu(items=items), name="registry", icon_name="folder-open-inverse",
+        _("Registry"),
+        Menu(items=items),
+        name="registry",
+        icon_name="folder-open-inverse",
         order=150,
     )
 

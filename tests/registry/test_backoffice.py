@@ -365,9 +365,7 @@ def _item_post(office, **overrides):
 
 
 def test_an_officer_creates_an_item_with_every_f49_column(officer_a, office_a):
-    response = _client(officer_a).post(
-        reverse("registry_admin:item_create"), _item_post(office_a)
-    )
+    response = _client(officer_a).post(reverse("registry_admin:item_create"), _item_post(office_a))
     assert response.status_code == 302
     item = InformationItem.objects.get(title="Daftar aset Dinas A")
     assert (item.office, item.status, item.retention, item.media_type) == (
@@ -377,9 +375,7 @@ def test_an_officer_creates_an_item_with_every_f49_column(officer_a, office_a):
 
 
 def test_an_officer_cannot_create_an_item_for_another_office(officer_b, office_a):
-    response = _client(officer_b).post(
-        reverse("registry_admin:item_create"), _item_post(office_a)
-    )
+    response = _client(officer_b).post(reverse("registry_admin:item_create"), _item_post(office_a))
     assert response.status_code == 400
     assert not InformationItem.objects.exists()
 
