@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the web server (gunicorn) and one task worker (django-tasks-db) side by side, and stop
-# both cleanly on Ctrl-C / TERM. `make run` calls this after migrate, collectstatic and load_demo.
+# both cleanly on Ctrl-C / TERM (and when the terminal closes, HUP). `make run` calls this after migrate, collectstatic and load_demo.
 # Production runs the same two processes as systemd units instead (deploy/systemd/).
 set -uo pipefail
 
@@ -23,7 +23,7 @@ stop() {
   echo "Stopping the web server and the task worker..."
   kill -TERM "$web" "$worker" 2>/dev/null
 }
-trap stop INT TERM
+trap stop INT TERM HUP
 
 password_file="${PPID_VAR_DIR:-$root/var}/demo-admin-password.txt"
 if [ -f "$password_file" ]; then
