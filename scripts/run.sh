@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the web server (gunicorn) and one task worker (django-tasks-db) side by side, and stop
-# both cleanly on Ctrl-C / TERM (and when the terminal closes, HUP). `make run` calls this after migrate, collectstatic and load_demo.
+# both cleanly on Ctrl-C / TERM, and when the terminal closes (HUP). `make run` calls this
+# after migrate, collectstatic and load_demo.
 # Production runs the same two processes as systemd units instead (deploy/systemd/).
 set -uo pipefail
 
