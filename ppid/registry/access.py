@@ -53,6 +53,19 @@ def exempt_entries_for_staff(user):
     return ExemptEntry.objects.filter(office_id__in=office_ids_for(user, REGISTRY_READERS))
 
 
+def exempt_entry_for_staff(user, uid, *, manage: bool = False) -> ExemptEntry:
+    roles = REGISTRY_MANAGERS if manage else REGISTRY_READERS
+    entries = (
+        ExemptEntry.objects.all()
+        if user.is_authenticated and user.is_superuser
+        else ExemptEntry.objects.filter(office_id__in=office_ids_for(user, roles))
+    )
+    try:
+        return entries.get(uid=uid)
+    except (ExemptEntry.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def bodies_for_staff(user):
     """Bodies whose DIP versions the user may see: those of the offices he reads."""
     if user.is_authenticated and user.is_superuser:

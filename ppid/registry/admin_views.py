@@ -280,6 +280,7 @@ def exempt_list(request):
             "header_icon": "lock",
             "page_obj": page,
             "can_create": bool(_managed_offices(request.user)),
+            "managed_office_ids": set(_managed_offices(request.user).values_list("pk", flat=True)),
         },
     )
 
@@ -309,6 +310,24 @@ def exempt_create(request):
         {"page_title": _("New exempt-information entry"), "header_icon": "lock", "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+def exempt_withdraw(request, uid):
+    entry = access.exempt_entry_for_staff(request.user, uid, manage=True)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exempt_entry_withdraw(
+                user=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The entry was taken off the exempt list; it is kept."))
+    else:
+        messages.error(request, _("Nothing was changed: give the reason."))
+    return redirect("registry_admin:exempt_list")
 
 
 # --- DIP establishment (SK penetapan DIP) -------------------------------------------------

@@ -368,6 +368,23 @@ def exempt_entry_create(
 
 
 @transaction.atomic
+def exempt_entry_withdraw(*, user, entry: ExemptEntry, reason: str) -> ExemptEntry:
+    """Take an entry off the DIK (its period ended, or an objection or the Information
+    Commission opened the information: F4, UU 14/2008 Pasal 11(2)). The entry and its
+    consequence test are kept, inactive, with the reason in its history."""
+    role = _require_manager(user, entry.office)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for taking this entry off the list.")})
+    entry = ExemptEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.is_active:
+        raise ValidationError(_("This entry is already off the list."))
+    entry.is_active = False
+    entry.save(update_fields=["is_active"])
+    _record(subject=entry, action="withdrawn", actor=user, actor_role=role, reason=reason.strip())
+    return entry
+
+
+@transaction.atomic
 def import_job_create(*, user, office: Office, upload) -> ImportJob:
     """Check and parse an uploaded sheet into a job holding cleaned rows and a per-row
     error report. No item is written here."""

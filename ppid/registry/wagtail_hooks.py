@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("dik/", views.exempt_list, name="exempt_list"),
     path("dik/new/", views.exempt_create, name="exempt_create"),
+    path("dik/<uuid:uid>/withdraw/", views.exempt_withdraw, name="exempt_withdraw"),
     path("dip/", views.dip_bodies, name="dip_bodies"),
     path("dip/<slug:slug>/", views.dip_body, name="dip_body"),
     path("import/", views.import_start, name="import_start"),

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ppid.core.models import Event
+from ppid.organizations.models import Office
 from ppid.registry import importer, services
+from ppid.registry.forms import ExemptEntryForm
 from ppid.registry.models import (
     Category,
     DipEstablishment,
@@ -69,6 +71,18 @@ def import_job_a(officer_a, office_a):
 
 
 @pytest.fixture
+def exempt_a(officer_a, office_a):
+    form = ExemptEntryForm(_exempt_post(office_a), offices=Office.objects.filter(pk=office_a.pk))
+    assert form.is_valid(), form.errors
+    return services.exempt_entry_create(
+        user=officer_a,
+        office=office_a,
+        test_fields=form.test_fields(),
+        entry_fields=form.entry_fields(),
+    )
+
+
+@pytest.fixture
 def personas(officer_a, officer_b, utama_officer, outsider, expired_officer, superuser):
     return {
         "officer_a": officer_a,
@@ -94,7 +108,7 @@ def _client(user=None, **kwargs) -> Client:
 
 # Every URL the back office adds: (name, method, url builder, POST data builder).
 # Object URLs point at office_a's records.
-def _urls(draft_a, berkala_a, document_a, import_job_a, office_a):
+def _urls(draft_a, berkala_a, document_a, import_job_a, office_a, exempt_a):
     return [
         ("item_list", "get", reverse("registry_admin:item_list"), None),
         ("item_create", "get", reverse("registry_admin:item_create"), None),
@@ -124,6 +138,11 @@ def _urls(draft_a, berkala_a, document_a, import_job_a, office_a):
         ),
         ("exempt_list", "get", reverse("registry_admin:exempt_list"), None),
         ("exempt_create", "get", reverse("registry_admin:exempt_create"), None),
+        (
+            "exempt_withdraw", "post",
+            reverse("registry_admin:exempt_withdraw", args=[exempt_a.uid]),
+            {"reason": "Masa pengecualian berakhir"},
+        ),
         ("dip_bodies", "get", reverse("registry_admin:dip_bodies"), None),
         ("dip_body", "get", reverse("registry_admin:dip_body", args=[office_a.body.slug]), None),
         ("import_start", "get", reverse("registry_admin:import_start"), None),
@@ -139,12 +158,13 @@ def _urls(draft_a, berkala_a, document_a, import_job_a, office_a):
 OBJECT_URLS = {
     "item", "item_edit", "item_publish", "item_withdraw", "item_review", "document_upload",
     "document_link", "document_deactivate", "dip_body", "import_job", "import_confirm",
+    "exempt_withdraw",
 }  # fmt: skip
 URL_NAMES = [
     "item_list", "item_create", "item", "item_edit", "item_publish", "item_withdraw",
     "item_review", "document_upload", "document_link", "document_deactivate", "exempt_list",
     "exempt_create", "dip_bodies", "dip_body", "import_start", "import_template", "import_job",
-    "import_confirm",
+    "import_confirm", "exempt_withdraw",
 ]  # fmt: skip
 EXPECTED = {
     # persona: what office_a's URLs answer
@@ -159,8 +179,9 @@ EXPECTED = {
 
 
 @pytest.fixture
-def url_table(draft_a, berkala_a, document_a, import_job_a, office_a):
-    return {row[0]: row for row in _urls(draft_a, berkala_a, document_a, import_job_a, office_a)}
+def url_table(draft_a, berkala_a, document_a, import_job_a, office_a, exempt_a):
+    rows = _urls(draft_a, berkala_a, document_a, import_job_a, office_a, exempt_a)
+    return {row[0]: row for row in rows}
 
 
 def _call(client, method, url, data):
@@ -624,3 +645,26 @@ def test_the_template_download_is_an_xlsx_workbook(officer_a):
     workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook["dip"][1]] == importer.HEADERS
     assert workbook["pilihan"].sheet_state == "hidden"
+
+
+def test_an_officer_takes_a_dik_entry_off_the_list_with_a_reason(officer_a, exempt_a):
+    """Nothing legal is deleted: the entry stays, inactive, with the reason in its history;
+    the public list no longer shows it (F4: information opened becomes public)."""
+    client = _client(officer_a)
+    url = reverse("registry_admin:exempt_withdraw", args=[exempt_a.uid])
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 302
+    exempt_a.refresh_from_db()
+    assert exempt_a.is_active
+    assert client.get(reverse("registry:dik")).content.count(b"Identitas pelapor pelanggaran")
+
+    client.post(url, {"reason": "Dibuka oleh putusan Komisi Informasi"})
+    exempt_a.refresh_from_db()
+    assert not exempt_a.is_active
+    event = Event.objects.get(object_id=exempt_a.pk, action="withdrawn")
+    assert event.actor == officer_a
+    assert event.reason == "Dibuka oleh putusan Komisi Informasi"
+    assert b"Identitas pelapor pelanggaran" not in client.get(reverse("registry:dik")).content
+    again = client.post(url, {"reason": "Lagi"})
+    assert again.status_code == 302
+    assert Event.objects.filter(object_id=exempt_a.pk, action="withdrawn").count() == 1
