@@ -1,5 +1,7 @@
 """Cross-module records: the append-only event log every case's history is read from."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -46,6 +48,7 @@ class ApiToken(models.Model):
 
     PREFIX_LENGTH = 8
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
