@@ -5,14 +5,21 @@ bench/registry.py); the officers' XLSX import (at most 5,000 rows) goes through 
 services row by row instead, with an event per item. Rows are stemmed in Python exactly as
 services.item_search_text does, written with bulk_create inside one transaction per batch,
 and indexed either per row (the full-text triggers) or, for big loads, once at the end
-(see `defer_index`). The next batch is stemmed in a second thread while the database
-writes the current one: both drivers release the GIL while they wait on the database.
+(see `defer_index`). The next batch is stemmed in a second thread (a second process for
+big loads) while the current one is written.
+
+On PostgreSQL, rows go in with COPY and their tsvector is written from Python (the text is
+already stemmed and split, so the vector is just its words and positions): computing it in
+the database with to_tsvector was most of the backend's time (docs/benchmarks.md).
 """
 
+import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 
 from django.db import connection, transaction
 
@@ -33,11 +40,19 @@ class ImportRow:
     document_text: str = ""
 
 
+def _raw_text(row: ImportRow) -> str:
+    item = row.item
+    return " ".join((item.title, item.summary, item.owner_unit, row.document_text))
+
+
 def item_import_text(row: ImportRow) -> str:
     """What the full-text index reads for an imported row (same fields as
     services.item_search_text: title, summary, owner unit, document text)."""
-    item = row.item
-    return stem_text(" ".join((item.title, item.summary, item.owner_unit, row.document_text)))
+    return stem_text(_raw_text(row))
+
+
+def _stem_many(texts: list[str]) -> list[str]:
+    return [stem_text(text) for text in texts]
 
 
 def _batches(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:
@@ -46,10 +61,85 @@ def _batches(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:
         yield batch
 
 
-def _stemmed(batch: list[ImportRow] | None) -> list[ImportRow] | None:
-    for row in batch or ():
-        row.item.search_text = item_import_text(row)
-    return batch
+# PostgreSQL's tsvector limits: positions above this are stored as this; at most this many
+# positions per lexeme (to_tsvector keeps the first ones). Rows beyond either limit, and
+# non-ASCII rows (whose word boundaries depend on the database's locale), are left to
+# to_tsvector.
+_TS_MAX_POS = 16_383
+_TS_MAX_POSITIONS = 255
+
+
+def tsvector_literal(search_text: str) -> str | None:
+    """A tsvector in PostgreSQL's input syntax ("umum:1 lapor:2 umum:3") equal to
+    `to_tsvector('simple', search_text)` for stemmed, ASCII, space-separated text; None
+    when the database must compute it. The input parser sorts the words and merges their
+    positions itself (in C, cheaper than here). tests/registry/test_bulk.py compares both
+    on PostgreSQL."""
+    if not search_text.isascii():
+        return None
+    words = search_text.split()
+    if len(words) > _TS_MAX_POSITIONS and (
+        len(words) > _TS_MAX_POS or Counter(words).most_common(1)[0][1] > _TS_MAX_POSITIONS
+    ):
+        return None
+    # Words are [a-z0-9]+ here (search.tokens): no quoting needed.
+    if len(words) > len(_POSITION_SUFFIXES):
+        _POSITION_SUFFIXES.extend(
+            f":{i}" for i in range(len(_POSITION_SUFFIXES) + 1, len(words) + 1)
+        )
+    return " ".join(map(str.__add__, words, _POSITION_SUFFIXES))
+
+
+# ":1", ":2", ... grown on demand: adding strings is several times faster than formatting.
+_POSITION_SUFFIXES: list[str] = []
+# Field types whose Python value psycopg cannot take as is (Django converts them).
+_PREPARED_TYPES = {"JSONField", "DecimalField", "BinaryField", "DurationField"}
+
+
+def _copy_batch(batch: list[ImportRow]) -> None:
+    """Write one batch with COPY, the tsvector computed here (PostgreSQL only; inside the
+    caller's transaction). The index trigger is disabled for this transaction only: other
+    sessions' inserts wait on the table lock and never miss their vector."""
+    model = InformationItem
+    table = model._meta.db_table
+    vec = f"{ITEM_SEARCH.name}_vec"
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Django's per-field preparation costs more than the rest of the row: only the fields
+    # that need it (timestamps set on save, types psycopg cannot adapt) go through it.
+    prepared = [
+        getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+        or f.get_internal_type() in _PREPARED_TYPES
+        for f in fields
+    ]
+    row_values = attrgetter(*[f.attname for f in fields])
+    prepared_fields = [(i, f) for i, (f, p) in enumerate(zip(fields, prepared, strict=True)) if p]
+    columns = ", ".join([connection.ops.quote_name(f.column) for f in fields] + [vec])
+    by_database: list[str] = []
+    with connection.cursor() as cursor:
+        # ALTER TABLE refuses to run with deferred foreign-key checks pending: run them now
+        # (Django's constraints are initially deferred) and defer them again at the end.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {ITEM_SEARCH.name}_tg")
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for row in batch:
+                item = row.item
+                item._state.adding = False
+                values = list(row_values(item))
+                for i, f in prepared_fields:
+                    values[i] = f.get_db_prep_save(f.pre_save(item, True), connection)
+                literal = tsvector_literal(item.search_text)
+                if literal is None:
+                    by_database.append(str(item.uid))
+                copy.write_row([*values, literal])
+        if by_database:
+            cursor.execute(
+                f"UPDATE {table} SET {vec} = to_tsvector('pg_catalog.simple', "  # noqa: S608
+                f"{ITEM_SEARCH.column}) WHERE uid = ANY(%s::uuid[])",
+                [by_database],
+            )
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {ITEM_SEARCH.name}_tg")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def items_bulk_import(
@@ -75,15 +165,35 @@ def items_bulk_import(
     if defer_index:
         ITEM_SEARCH.suspend()
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stem") as stemmer:
+        # Big loads stem in a second process (stemming is pure Python and would hold the
+        # GIL against the writer); small ones in a thread, without the cost of a fork.
+        stemmer = (
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            if defer_index
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="stem")
+        )
+        with stemmer:
             batches = _batches(rows, batch_size)
-            pending = stemmer.submit(_stemmed, next(batches, None))
-            while (batch := pending.result()) is not None:
-                pending = stemmer.submit(_stemmed, next(batches, None))
+
+            def stem_next():
+                batch = next(batches, None)
+                if batch is None:
+                    return None
+                return batch, stemmer.submit(_stem_many, [_raw_text(row) for row in batch])
+
+            pending = stem_next()
+            while pending is not None:
+                batch, stemmed = pending
+                pending = stem_next()
+                for row, text in zip(batch, stemmed.result(), strict=True):
+                    row.item.search_text = text
                 with transaction.atomic():
-                    InformationItem.objects.bulk_create(
-                        [row.item for row in batch], batch_size=batch_size
-                    )
+                    if connection.vendor == "postgresql":
+                        _copy_batch(batch)
+                    else:
+                        InformationItem.objects.bulk_create(
+                            [row.item for row in batch], batch_size=batch_size
+                        )
                 created += len(batch)
                 if on_batch:
                     on_batch(created)

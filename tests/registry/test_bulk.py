@@ -77,3 +77,40 @@ def test_an_import_invalidates_the_cached_public_pages(
     with django_capture_on_commit_callbacks(execute=True):
         items_bulk_import(_rows(office_a, 1), defer_index=False)
     assert cache.get("pagecache:version:registry") != before
+
+
+def test_tsvector_literal_lists_each_word_with_its_positions():
+    from ppid.registry.bulk import tsvector_literal
+
+    assert tsvector_literal("umum lapor umum 2026") == "umum:1 lapor:2 umum:3 2026:4"
+    assert tsvector_literal("") == ""
+    # Left to the database: non-ASCII words, too many repeats of one word.
+    assert tsvector_literal("kopi kafé") is None
+    assert tsvector_literal("sama " * 300) is None
+
+
+@pytest.mark.django_db
+def test_copied_rows_carry_the_vector_postgresql_would_compute(office_a):
+    """Python writes the tsvector on PostgreSQL (bulk._copy_batch): it must equal
+    to_tsvector('simple', search_text), including rows left to the database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path is PostgreSQL's")
+    texts = [
+        "Dokumen ini diumumkan 2026 kepada masyarakat 123abc a1b2 1e5 0x1f dokumen",
+        "Kafé dan jalan raya",  # non-ASCII: computed by the database
+        "sama " * 300,  # more than 255 positions for one word: computed by the database
+        "",
+    ]
+    rows = [row for text in texts for row in _rows(office_a, 1, text=text)]
+    items_bulk_import(rows, defer_index=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE registry_item_fts_vec IS NOT DISTINCT FROM "
+            "to_tsvector('pg_catalog.simple', search_text)) FROM registry_informationitem"
+        )
+        assert cursor.fetchone() == (4, 4)
+    # The trigger is back on after the load: a later save is indexed by the database.
+    later = ItemFactory(office=office_a, title="Statistik jembatan")
+    assert list(search_items(ItemFilters(q="jembatan")).items) == [later]
