@@ -13,6 +13,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from ppid.core.api_calendar import router as calendar_router
+from ppid.foi.api import router as foi_router
 from ppid.organizations.api import router as organizations_router
 from ppid.registry.api import router as registry_router
 
@@ -100,3 +102,5 @@ def unauthorized(request, exc):
 
 api.add_router("", organizations_router)
 api.add_router("", registry_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("", foi_router)

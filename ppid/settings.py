@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ppid.core",
     "ppid.organizations",
     "ppid.registry",
+    "ppid.foi",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -246,6 +247,18 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PPID Terpadu <ppid@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The notifications outbox (ppid/core/outbox.py, ppid/core/tasks.py): "store" keeps every
+# mail in the back office's outbox without sending it (the embedded default, no mail server
+# needed); "smtp" sends through EMAIL_*, retrying with backoff up to OUTBOX_MAX_ATTEMPTS.
+OUTBOX_DELIVERY = env("OUTBOX_DELIVERY", "store")
+if OUTBOX_DELIVERY not in {"store", "smtp"}:
+    raise ImproperlyConfigured("OUTBOX_DELIVERY must be 'store' or 'smtp'")
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Personal data of closed requests is purged after this many years, unless the body's
+# service settings say otherwise (manage.py foi_purge_personal_data).
+FOI_RETENTION_YEARS = env_int("FOI_RETENTION_YEARS", 5)
 
 # Background tasks: rows in the same database, run by `manage.py db_worker`.
 TASKS = {

@@ -21,6 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("ppid.registry.urls")),
+    path("", include("ppid.foi.urls")),
     prefix_default_language=False,
 )
 

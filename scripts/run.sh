@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Start the web server (gunicorn) and one task worker (django-tasks-db) side by side, and stop
-# both cleanly on Ctrl-C / TERM, and when the terminal closes (HUP). `make run` calls this
+# Start the web server (gunicorn), one task worker (django-tasks-db) and the request service's
+# clock (late requests, unanswered objections: `foi_tick` every 15 minutes) side by side, and
+# stop them all cleanly on Ctrl-C / TERM, and when the terminal closes (HUP). `make run` calls this
 # after migrate, collectstatic and load_demo.
-# Production runs the same two processes as systemd units instead (deploy/systemd/).
+# Production runs the same processes as systemd units and a timer instead (deploy/systemd/).
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,13 +17,15 @@ setsid "$bin/gunicorn" --config deploy/gunicorn.conf.py ppid.wsgi &
 web=$!
 setsid "$bin/python" manage.py db_worker --no-reload &
 worker=$!
+setsid "$bin/python" manage.py foi_tick --every 900 >/dev/null &
+clock=$!
 
 stopping=0
 stop() {
   stopping=1
   echo
   echo "Stopping the web server and the task worker..."
-  kill -TERM "$web" "$worker" 2>/dev/null
+  kill -TERM "$web" "$worker" "$clock" 2>/dev/null
 }
 trap stop INT TERM HUP
 
@@ -40,15 +43,16 @@ cat <<EOF
 
 EOF
 
-# Whichever child ends first (or a signal) ends the run: stop the other one too.
-wait -n "$web" "$worker"
+# Whichever child ends first (or a signal) ends the run: stop the others too.
+wait -n "$web" "$worker" "$clock"
 status=$?
 if [ "$stopping" = 0 ]; then
-  echo "A process stopped unexpectedly (exit $status); stopping the other one." >&2
-  kill -TERM "$web" "$worker" 2>/dev/null
+  echo "A process stopped unexpectedly (exit $status); stopping the others." >&2
+  kill -TERM "$web" "$worker" "$clock" 2>/dev/null
 fi
 wait "$web" 2>/dev/null
 wait "$worker" 2>/dev/null
+wait "$clock" 2>/dev/null
 if [ "$stopping" = 1 ]; then
   echo "Stopped."
   exit 0

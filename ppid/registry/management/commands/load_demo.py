@@ -45,6 +45,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, with_passwords: bool = False, **options):
         # Imported here so that `manage.py help` stays fast.
+        from ppid.core.calendar import calendar_seed, default_seed_years
+        from ppid.foi.demo import load_foi_demo
         from ppid.organizations.demo import NotADemoDatabase, demo_admin_ensure, load_organizations
         from ppid.registry.demo import ITEM_COUNT, load_registry
 
@@ -57,6 +59,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{exc}. Load the demo into a demo or empty database.") from exc
             created = orgs.created
             created.update(load_registry(orgs=orgs, progress=progress))
+            created["calendar_days"] = sum(r.added for r in calendar_seed(default_seed_years()))
+            created.update(load_foi_demo(progress=TextProgress(self.stderr, "Requests")))
             admin = demo_admin_ensure(var_dir=settings.VAR_DIR)
         created = {name: n for name, n in sorted(created.items()) if n}
 

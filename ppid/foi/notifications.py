@@ -1,0 +1,137 @@
+"""E-mails of the request service, written to the outbox in the caller's transaction.
+
+    notify_requester(request, "submitted", tracking_url=...)
+    notify_office(office, "assigned", request, internal_due_date=...)
+
+The subject of each kind is below, its body in foi/mail/<audience>/<kind>.txt; both are
+rendered in the site's language (Bahasa Indonesia: requests store no language of their
+own). Mails to officers carry the registration number, dates and a link to the back
+office, never the requester's NIK, telephone or address (§6).
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from ppid.core.outbox import outbox_write
+from ppid.organizations.models import Appointment, Role
+
+from .letters import rupiah
+from .rules import LIMITS
+
+# Subjects: %(number)s is the request's registration number, %(objection)s the objection's.
+REQUESTER_SUBJECTS = {
+    "submitted": _("Your information request %(number)s was received"),
+    "forwarded": _("Your information request %(number)s is being processed"),
+    "notice_sent": _("Written notice on your information request %(number)s"),
+    "extended": _("The answer to your information request %(number)s is extended"),
+    "fee_due": _("Costs to pay for your information request %(number)s"),
+    "handed_over": _("The information you requested is ready (%(number)s)"),
+    "closed": _("Your information request %(number)s is closed"),
+    "late": _("Your information request %(number)s was not answered in time"),
+    "objection_filed": _("Your objection %(objection)s was received"),
+    "objection_decided": _("Response to your objection %(objection)s"),
+    "objection_unanswered": _("Your objection %(objection)s was not answered in time"),
+}
+OFFICE_SUBJECTS = {
+    "received": _("New information request %(number)s"),
+    "assigned": _("Information request %(number)s was forwarded to your office"),
+    "due_soon": _("Information request %(number)s is due soon"),
+    "overdue": _("Information request %(number)s is overdue"),
+    "objection_filed": _("Objection %(objection)s on information request %(number)s"),
+    "objection_decided": _("Objection %(objection)s was decided"),
+    "objection_unanswered": _("Objection %(objection)s was not answered in time"),
+}
+
+# Who in an office hears about a case: its PPID officers and service desk; the Atasan
+# PPID too when it is about an objection (he decides it, F30).
+OFFICE_ROLES = [Role.PPID_UTAMA, Role.PPID_PELAKSANA, Role.SERVICE_DESK]
+
+
+def _site_url(name: str, *args) -> str:
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _render(audience: str, kind: str, subjects: dict, request, context: dict) -> tuple:
+    if kind not in subjects:
+        raise ValueError(f"unknown {audience} notification kind: {kind}")
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "request": request,
+            "number": request.registration_number,
+            "office": request.office,
+            "body": request.body,
+            "due_date": request.due_date,
+            "track_url": _site_url("foi:track"),
+            "limits": LIMITS,
+            "case_url": _site_url("foi_admin:request", request.uid),
+            **context,
+        }
+        if "total" in context:
+            values["total_text"] = rupiah(context["total"])
+        subject = subjects[kind] % {
+            "number": request.registration_number,
+            "objection": context.get("objection_number", ""),
+        }
+        body = render_to_string(f"foi/mail/{audience}/{kind}.txt", values)
+    return str(subject), _tidy(body)
+
+
+def _tidy(text: str) -> str:
+    # Template tags leave blank lines behind: keep at most one between paragraphs.
+    lines, blank = [], False
+    for line in (raw.rstrip() for raw in text.strip().splitlines()):
+        if not line and blank:
+            continue
+        blank = not line
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def notify_requester(request, kind: str, **context) -> None:
+    """Write the requester's mail about one step (none when he left no e-mail address)."""
+    if not request.email:
+        return
+    subject, body = _render("requester", kind, REQUESTER_SUBJECTS, request, context)
+    outbox_write(
+        to=request.email,
+        subject=subject,
+        body=body,
+        about=request,
+        office=request.office,
+        kind=f"requester:{kind}",
+    )
+
+
+def office_recipients(office, kind: str = "") -> list[str]:
+    """The addresses of the officers currently appointed to `office`, and its own."""
+    roles = OFFICE_ROLES + ([Role.ATASAN_PPID] if kind.startswith("objection_") else [])
+    emails = set(
+        Appointment.objects.current()
+        .filter(office=office, role__in=roles, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if office.email:
+        emails.add(office.email)
+    return sorted(emails)
+
+
+def notify_office(office, kind: str, request, **context) -> None:
+    """Write one mail per officer of `office` about `request`."""
+    subject, body = _render("office", kind, OFFICE_SUBJECTS, request, {"office": office, **context})
+    for email in office_recipients(office, kind):
+        outbox_write(
+            to=email,
+            subject=subject,
+            body=body,
+            about=request,
+            office=office,
+            kind=f"office:{kind}",
+        )
