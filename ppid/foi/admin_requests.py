@@ -335,6 +335,26 @@ def _timeline(req: InformationRequest) -> list[dict]:
     ]
 
 
+def _notices(user, req: InformationRequest) -> list[Notice]:
+    """The case's notices; each draft knows whether this user may send it himself (the
+    Utama sends, a Pelaksana only where the body lets it answer directly)."""
+    notices = list(
+        req.notices.select_related(
+            "other_body",
+            "exempt_entry",
+            "consequence_test",
+            "drafted_by",
+            "sent_by",
+            "drafted_by_office",
+        )
+    )
+    for notice in notices:
+        notice.may_send = notice.state == Notice.State.DRAFT and services.may_send_notice(
+            user, notice
+        )
+    return notices
+
+
 def _render_case(request, req: InformationRequest, *, show_personal: bool = False):
     user = request.user
     can_handle = access.can_handle(user, req)
@@ -354,14 +374,7 @@ def _render_case(request, req: InformationRequest, *, show_personal: bool = Fals
         "deadline": _deadline(req),
         "is_open": req.is_open,
         "dispositions": req.dispositions.select_related("from_office", "to_office", "created_by"),
-        "notices": req.notices.select_related(
-            "other_body",
-            "exempt_entry",
-            "consequence_test",
-            "drafted_by",
-            "sent_by",
-            "drafted_by_office",
-        ),
+        "notices": _notices(user, req),
         "extension": extension,
         "fees": req.fees.select_related("tariff"),
         "handovers": req.handovers.all(),

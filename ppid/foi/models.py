@@ -371,6 +371,11 @@ class Notice(models.Model):
     signatory = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set on a notice that carries out an objection the Atasan PPID granted: it replaces the
+    # earlier notice's outcome (F30, §14.2 DIKABULKAN).
+    objection = models.ForeignKey(
+        "Objection", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -390,9 +395,17 @@ class Notice(models.Model):
                 condition=~Q(decision="ditolak") | ~Q(rejection_ground=""),
                 name="notice_rejection_has_ground",
             ),
-            # One sent notice per request.
+            # One sent notice per request, and one more per objection the Atasan PPID
+            # granted (§14.2: the request goes back to fulfilment).
             models.UniqueConstraint(
-                fields=["request"], condition=Q(state="sent"), name="one_sent_notice_per_request"
+                fields=["request"],
+                condition=Q(state="sent", objection__isnull=True),
+                name="one_sent_notice_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["objection"],
+                condition=Q(state="sent"),
+                name="one_sent_notice_per_granted_objection",
             ),
         ]
 

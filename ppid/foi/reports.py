@@ -398,7 +398,12 @@ def statistics(office_ids: list[int] | None, year: int, *, by_body: bool = False
         stats.average_working_days = times.average
         grounds = _grouped(
             Notice.objects.filter(
-                request__in=requests, state=Notice.State.SENT, decision=Outcome.REJECTED
+                request__in=requests,
+                request__outcome=Outcome.REJECTED,
+                state=Notice.State.SENT,
+                decision=Outcome.REJECTED,
+                # A refusal overturned on objection is no longer the answer (§14.2).
+                objection__isnull=True,
             ),
             "rejection_ground",
         )
@@ -437,7 +442,10 @@ def _objection_statistics(stats: Statistics, office_ids, year: int) -> None:
 def request_register(office_ids: list[int], year: int):
     """The register of requests (F27) of the year, oldest first, with the sent notice and
     the fees joined in as columns: one query for any number of rows."""
-    sent = Notice.objects.filter(request=OuterRef("pk"), state=Notice.State.SENT)
+    # The notice in force: the latest sent (a granted objection brings a second one).
+    sent = Notice.objects.filter(request=OuterRef("pk"), state=Notice.State.SENT).order_by(
+        "-sent_at", "-id"
+    )
     fees = Fee.objects.filter(request=OuterRef("pk")).order_by().values("request")
     return (
         _requests(office_ids, year)

@@ -250,7 +250,21 @@ def _settings_for(request: InformationRequest) -> ServiceSettings:
 
 
 def _sent_notice(request: InformationRequest) -> Notice | None:
-    return request.notices.filter(state=Notice.State.SENT).first()
+    """The notice in force: the latest sent (a granted objection may bring a second one)."""
+    return request.notices.filter(state=Notice.State.SENT).order_by("-sent_at", "-id").first()
+
+
+def _granted_objection_awaiting_notice(request: InformationRequest):
+    """An objection the Atasan PPID granted that no sent notice has carried out yet: the
+    request is back in fulfilment (§14.2) and takes one new notice for it."""
+    from .models import Objection
+
+    return (
+        Objection.objects.filter(request=request, status=Objection.Status.GRANTED)
+        .exclude(notices__state=Notice.State.SENT)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:
@@ -800,6 +814,7 @@ def notice_draft(request: InformationRequest, *, actor, **fields) -> Notice:
     )
     if notice is None:
         notice = Notice(request=request, drafted_by_office=office)
+    notice.objection = _granted_objection_awaiting_notice(request)
     for name, value in values.items():
         setattr(notice, name, value)
     notice.drafted_by = actor
@@ -854,7 +869,8 @@ def notice_send(notice: Notice, *, actor) -> Notice:
     if notice.state == Notice.State.SENT:
         raise ValidationError(_("This notice has already been sent."))
     _require_open(request)
-    if request.notices.filter(state=Notice.State.SENT).exists():
+    notice.objection = _granted_objection_awaiting_notice(request)
+    if request.notices.filter(state=Notice.State.SENT, objection=notice.objection).exists():
         raise ValidationError(_("A written notice has already been sent for this request."))
     office = _sending_office(actor, request, notice)
     fields = {name: getattr(notice, name) for name in NOTICE_FIELDS}
@@ -899,6 +915,7 @@ def notice_send(notice: Notice, *, actor) -> Notice:
             "cost": notice.cost,
             "letter_number": notice.letter_number,
             "late": request.due_date < _local_date(now),
+            "objection": notice.objection.registration_number if notice.objection else None,
         },
     )
     notify_requester(request, "notice_sent", decision=notice.get_decision_display())

@@ -276,7 +276,7 @@ def _case_page(request, case: InformationRequest):
         "letters": case.letters.filter(kind__in=REQUESTER_LETTERS).order_by("created_at", "id"),
         "extension": getattr(case, "extension", None),
         "handovers": _handovers(case),
-        "notice": case.notices.filter(state="sent").first(),
+        "notice": case.notices.filter(state="sent").order_by("-sent_at", "-id").first(),
         "due": request_due_explanation(case),
         "withdraw_form": WithdrawForm() if case.status in WITHDRAWABLE else None,
         "survey_form": SurveyForm() if closed and not has_survey else None,

@@ -533,8 +533,12 @@ def test_drafting_and_sending_a_notice(officer_a, utama_officer, req_a):
     assert response.status_code == 302
     notice = req_a.notices.get()
     assert notice.state == "draft"
-    # The Utama sends the Pelaksana's draft (ServiceSettings default, §12).
-    refused = _client(officer_a).post(_url("notice_send", req_a), {"notice": notice.pk})
+    # The Utama sends the Pelaksana's draft (ServiceSettings default, §12): only the Utama
+    # is offered the button.
+    send_url = _url("notice_send", req_a)
+    assert send_url not in _client(officer_a).get(_url("request", req_a)).content.decode()
+    assert send_url in _client(utama_officer).get(_url("request", req_a)).content.decode()
+    refused = _client(officer_a).post(send_url, {"notice": notice.pk})
     assert refused.status_code == 400
     sent = _client(utama_officer).post(_url("notice_send", req_a), {"notice": notice.pk})
     assert sent.status_code == 302

@@ -296,6 +296,41 @@ def test_granting_returns_the_request_to_fulfilment(rejected, atasan):
     assert "objection_granted" in actions and "objection_decided" in actions
 
 
+def test_a_granted_objection_is_carried_out_by_a_new_notice_and_handover(
+    rejected, atasan, officer_a, utama_officer
+):
+    """§14.2 DIKABULKAN: back to fulfilment, so the PPID sends one new notice (granting
+    now), which replaces the outcome, and then hands the information over."""
+    from ppid.foi.services import handover_record
+
+    with at(datetime.date(2026, 11, 6)):
+        objection = file(rejected)
+        objections.objection_decide(objection, actor=atasan, decision="grant", reasons="")
+    with at(datetime.date(2026, 11, 9)):
+        notice = notice_draft(
+            rejected,
+            actor=officer_a,
+            control="dikuasai",
+            decision=Outcome.GRANTED_FULL,
+            material="Salinan dokumen yang diminta.",
+            delivery_method="email",
+            copy_format="softcopy",
+        )
+        notice_send(notice, actor=utama_officer)
+        assert notice.objection == objection
+        # Only one notice per granted objection.
+        with pytest.raises(ValidationError):
+            notice_draft(
+                rejected, actor=officer_a, control="dikuasai", decision=Outcome.GRANTED_FULL
+            )
+        rejected.refresh_from_db()
+        assert rejected.outcome == Outcome.GRANTED_FULL
+        assert rejected.notices.filter(state="sent").count() == 2
+        handover_record(rejected, actor=utama_officer, method="langsung", received_by="Pemohon")
+    rejected.refresh_from_db()
+    assert rejected.status == InformationRequest.Status.DELIVERED
+
+
 def test_a_decided_objection_cannot_be_decided_again(rejected, atasan):
     objection = file(rejected)
     objections.objection_decide(objection, actor=atasan, decision="grant", reasons="")
