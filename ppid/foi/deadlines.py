@@ -101,6 +101,32 @@ def _reason(revision) -> str:
     }
 
 
+def _apply(case, new: dict, policy, *, extra_fields=()) -> dict | None:
+    """Store a case's recomputed dates and policy (C8). Returns the changes for its event,
+    or None when nothing an officer would see changed (at most the calendar version moved,
+    which is stored silently)."""
+    changes = {
+        name: [_iso(getattr(case, name)), _iso(value)]
+        for name, value in new.items()
+        if getattr(case, name) != value
+    }
+    new_policy = policy.as_dict()
+    if _without_version(case.policy) != _without_version(new_policy):
+        changes["policy"] = [case.policy, new_policy]
+    if not changes and case.calendar_version == policy.calendar_version:
+        return None
+    old_version = case.calendar_version
+    for name, value in new.items():
+        setattr(case, name, value)
+    case.policy = new_policy
+    case.calendar_version = policy.calendar_version
+    case.save(update_fields=[*new, "policy", "calendar_version", *extra_fields])
+    if not changes:
+        return None  # same dates and rules under the new calendar version
+    changes["calendar_version"] = [old_version, policy.calendar_version]
+    return changes
+
+
 def recompute_request(pk: int, *, policies: dict, reason: str, actor, today) -> bool:
     with transaction.atomic():
         request = (
@@ -122,24 +148,9 @@ def recompute_request(pk: int, *, policies: dict, reason: str, actor, today) -> 
         }
         if request.late_since and due.due_date >= today:
             new["late_since"] = None
-        changes = {
-            name: [_iso(getattr(request, name)), _iso(value)]
-            for name, value in new.items()
-            if getattr(request, name) != value
-        }
-        new_policy = policy.as_dict()
-        if _without_version(request.policy) != _without_version(new_policy):
-            changes["policy"] = [request.policy, new_policy]
-        if not changes and request.calendar_version == policy.calendar_version:
+        changes = _apply(request, new, policy, extra_fields=["updated_at"])
+        if changes is None:
             return False
-        old_version = request.calendar_version
-        for name, value in new.items():
-            setattr(request, name, value)
-        request.policy = new_policy
-        request.calendar_version = policy.calendar_version
-        request.save(update_fields=[*new, "policy", "calendar_version", "updated_at"])
-        if not changes:
-            return False  # same dates and rules under the new calendar version
         extension = _extension(request)
         if extension is not None and extension.new_due_date != due.due_date_extended:
             changes["extension.new_due_date"] = [
@@ -148,7 +159,6 @@ def recompute_request(pk: int, *, policies: dict, reason: str, actor, today) -> 
             ]
             extension.new_due_date = due.due_date_extended
             extension.save(update_fields=["new_due_date"])
-        changes["calendar_version"] = [old_version, policy.calendar_version]
         event_record(
             subject=request,
             action="deadline_recomputed",
@@ -177,25 +187,9 @@ def _recompute_objection(pk: int, *, policies: dict, reason: str, actor, today) 
         new = {"due_date": due.due_date, "not_answered_since": objection.not_answered_since}
         if objection.not_answered_since and due.due_date >= today:
             new["not_answered_since"] = None
-        changes = {
-            name: [_iso(getattr(objection, name)), _iso(value)]
-            for name, value in new.items()
-            if getattr(objection, name) != value
-        }
-        new_policy = policy.as_dict()
-        if _without_version(objection.policy) != _without_version(new_policy):
-            changes["policy"] = [objection.policy, new_policy]
-        if not changes and objection.calendar_version == policy.calendar_version:
+        changes = _apply(objection, new, policy)
+        if changes is None:
             return False
-        old_version = objection.calendar_version
-        for name, value in new.items():
-            setattr(objection, name, value)
-        objection.policy = new_policy
-        objection.calendar_version = policy.calendar_version
-        objection.save(update_fields=[*new, "policy", "calendar_version"])
-        if not changes:
-            return False
-        changes["calendar_version"] = [old_version, policy.calendar_version]
         event_record(
             subject=objection,
             action="deadline_recomputed",
