@@ -26,7 +26,7 @@ from wagtail.admin.menu import MenuItem
 
 from ppid.core.events import events_for
 
-from . import access, objections
+from . import access, letters, objections
 from .forms_objections import (
     CaseDocumentForm,
     CourtCaseForm,
@@ -511,10 +511,10 @@ def letter_download(request, uid, letter_uid):
     """An objection letter (PDF). It names the requester: each download is logged (§6)."""
     objection = objections.objection_for_staff(request.user, uid)
     letter = objection.letters.filter(uid=letter_uid).first()
-    if letter is None or not letter.file:
+    if letter is None:
         raise Http404
     log_personal_data_access(request.user, objection.request, f"objection letter {letter.kind}")
-    return _private_file(letter.file, f"{letter.number}.pdf", "application/pdf")
+    return _private_file(letters.letter_file(letter), f"{letter.number}.pdf", "application/pdf")
 
 
 # --- Wagtail registration ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ from ppid.core.events import events_for
 from ppid.organizations.access import office_ids_for, offices_for
 from ppid.organizations.models import Office, Role
 
-from . import access, services
+from . import access, letters, services
 from .deadlines import alternative_due_date, request_due_explanation
 from .forms_admin import (
     STATUS_ALL,
@@ -439,10 +439,10 @@ def letter_download(request, uid, letter_uid):
     ):
         raise Http404
     letter = req.letters.filter(uid=letter_uid).first()
-    if letter is None or not letter.file:
+    if letter is None:
         raise Http404
     log_personal_data_access(request.user, req, f"letter {letter.kind}")
-    return _private_file(letter.file, f"{letter.kind}.pdf", inline=True)
+    return _private_file(letters.letter_file(letter), f"{letter.kind}.pdf", inline=True)
 
 
 def _private_file(stored, filename: str, *, inline: bool = False) -> FileResponse:

@@ -2,9 +2,10 @@
 
     letter = letter_create(request, Letter.Kind.RECEIPT, actor=officer)
 
-Each letter is generated from case data inside the caller's transaction: its number comes
-from a gap-free series per office, kind and year (ppid.core.numbering; a rolled-back step
-gives its number back), and the PDF goes to private storage. The text is in Bahasa
+Each letter is numbered and its text frozen from the case data inside the caller's
+transaction: its number comes from a gap-free series per office, kind and year
+(ppid.core.numbering; a rolled-back step gives its number back). The PDF is rendered from
+that frozen text on first use and kept in private storage (letter_file). The text is in Bahasa
 Indonesia whatever language the officer browses in: these are official documents of a
 public body, which UU 24/2009 Pasal 27 requires in Indonesian, with statutory titles.
 """
@@ -17,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -643,10 +645,24 @@ def letterhead_lines(office: Office) -> list[str]:
     return lines
 
 
-def render_pdf(
-    content: Content, *, number: str, office: Office, on: datetime.date, signatory: Signatory
-) -> bytes:
-    """An A4 letter: letterhead, title and number, fields, paragraphs and the signatory."""
+def snapshot(content: Content, *, office: Office, on: datetime.date, signatory: Signatory) -> dict:
+    """Everything the letter's PDF shows, as it stands when the letter is numbered (stored
+    on Letter.content): the PDF rendered later from it says what was true that day, even
+    after the case, the office's letterhead or its appointments change."""
+    return {
+        "letterhead": letterhead_lines(office),
+        "author": office.name,
+        "title": content.title,
+        "fields": [[label, value] for label, value in content.fields],
+        "paragraphs": list(content.paragraphs),
+        "on": on.isoformat(),
+        "signatory": {"position": signatory.position, "name": signatory.name, "nip": signatory.nip},
+    }
+
+
+def render_pdf(frozen: dict, *, number: str) -> bytes:
+    """An A4 letter from a snapshot(): letterhead, title and number, fields, paragraphs and
+    the signatory."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
@@ -659,7 +675,14 @@ def render_pdf(
     head = ParagraphStyle("head", parent=normal, alignment=TA_CENTER, fontSize=10)
     head_big = ParagraphStyle("head_big", parent=head, fontSize=13, leading=16)
     title_style = ParagraphStyle("title", parent=head, fontSize=12, leading=15, spaceBefore=6)
-    lines = letterhead_lines(office)
+    content = Content(
+        title=frozen["title"],
+        fields=[tuple(pair) for pair in frozen["fields"]],
+        paragraphs=frozen["paragraphs"],
+    )
+    signatory = Signatory(**frozen["signatory"])
+    on = datetime.date.fromisoformat(frozen["on"])
+    lines = frozen["letterhead"]
     story = [Paragraph("<b>" + _text(lines[0]) + "</b>", head_big)]
     story += [Paragraph(_text(line), head) for line in lines[1:]]
     story += [
@@ -707,7 +730,7 @@ def render_pdf(
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=f"{content.title} {number}",
-        author=office.name,
+        author=frozen["author"],
     ).build(story)
     return out.getvalue()
 
@@ -718,7 +741,8 @@ def render_pdf(
 def letter_create(
     request: InformationRequest, kind: str, *, actor=None, objection: Objection | None = None
 ) -> Letter:
-    """Number, render and store one letter (§15), in the caller's transaction.
+    """Number one letter (§15) and freeze what it says, in the caller's transaction; the
+    PDF is rendered on first use (letter_file).
 
     Raises ValidationError when the case has nothing to print for that kind yet (no sent
     notice, no extension, no decision ...), so the step that called it rolls back.
@@ -737,14 +761,31 @@ def letter_create(
     )
     seq = next_number(f"letter:{office.pk}:{kind}", on.year)
     number = f"{seq:03d}/{KIND_CODES[kind]}/PPID-{office_code(office)}/{on.year}"
-    pdf = render_pdf(content, number=number, office=office, on=on, signatory=signatory)
     letter = Letter(
         request=request,
         objection=objection,
         kind=kind,
         number=number,
+        content=snapshot(content, office=office, on=on, signatory=signatory),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    letter.file.save(f"{kind}.pdf", ContentFile(pdf), save=False)
     letter.save()
     return letter
+
+
+def letter_file(letter: Letter):
+    """The letter's PDF file, rendered from its snapshot on first use and kept.
+
+    Rendering (reportlab, about 25 ms) happens outside the step that numbered the letter:
+    a submission holds its office's number series locked until it commits, and rendering
+    there capped the submissions per second (docs/benchmarks.md)."""
+    if letter.file:
+        return letter.file
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if not locked.file:
+            pdf = render_pdf(locked.content, number=locked.number)
+            locked.file.save(f"{locked.kind}.pdf", ContentFile(pdf), save=False)
+            Letter.objects.filter(pk=locked.pk).update(file=locked.file.name)
+    letter.file = locked.file
+    return letter.file

@@ -762,7 +762,10 @@ class Letter(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("letter number"), max_length=80, unique=True)
-    file = models.FileField(storage=get_private_storage, upload_to=_private_upload_to)
+    # What the letter says, frozen when it was numbered (letters.snapshot); the PDF in
+    # `file` is rendered from it on first use (letters.letter_file).
+    content = models.JSONField(default=dict, editable=False)
+    file = models.FileField(storage=get_private_storage, upload_to=_private_upload_to, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

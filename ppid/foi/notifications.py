@@ -123,10 +123,15 @@ def office_recipients(office, kind: str = "") -> list[str]:
     return sorted(emails)
 
 
-def notify_office(office, kind: str, request, **context) -> None:
-    """Write one mail per officer of `office` about `request`."""
+def notify_office(office, kind: str, request, *, recipients=None, **context) -> None:
+    """Write one mail per officer of `office` about `request` (to `recipients` when the
+    caller read office_recipients() already)."""
+    if recipients is None:
+        recipients = office_recipients(office, kind)
+    if not recipients:
+        return
     subject, body = _render("office", kind, OFFICE_SUBJECTS, request, {"office": office, **context})
-    for email in office_recipients(office, kind):
+    for email in recipients:
         outbox_write(
             to=email,
             subject=subject,

@@ -29,7 +29,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ppid.core.calendar import Calendar, Policy, add_working_days, due_date, policy_for
+from ppid.core.calendar import (
+    Calendar,
+    DueDate,
+    Policy,
+    add_working_days,
+    due_date,
+    policy_for,
+)
 from ppid.core.events import event_record
 from ppid.core.models import Event
 from ppid.core.numbering import next_number
@@ -60,7 +67,7 @@ from .models import (
     ServiceSettings,
     Survey,
 )
-from .notifications import notify_office, notify_requester
+from .notifications import notify_office, notify_requester, office_recipients
 from .rules import LIMITS
 from .validators import nik_problem, phone_problem, text_problem
 
@@ -454,14 +461,18 @@ def _insert_request(
     created_by=None,
     key_hash: str | None = None,
     referred_from: InformationRequest | None = None,
+    due: DueDate | None = None,
 ) -> tuple[InformationRequest, str]:
-    """Number the request, compute D2 and store it (inside the caller's transaction)."""
+    """Number the request, compute D2 (unless given) and store it (inside the caller's
+    transaction)."""
     received_at = values["received_at"]
     year = _local_date(received_at).year
-    # D1 (F17): the number is proof of receipt, issued in the creating transaction.
-    seq = next_number(f"request:{office.pk}", year)
-    due = due_date(received_at, LIMITS.response_wd, body=office.body)
+    if due is None:
+        due = due_date(received_at, LIMITS.response_wd, body=office.body)
     token = _tracking_token(key_hash)
+    # D1 (F17): the number is proof of receipt, issued in the creating transaction. Taken
+    # as late as possible: it locks the office's series until the transaction ends.
+    seq = next_number(f"request:{office.pk}", year)
     person = {
         "requester_kind": values["kind"],
         "requester_name": values["name"],
@@ -508,7 +519,14 @@ def _insert_request(
     return request, token
 
 
-def _announce(request: InformationRequest, token: str, *, actor, changes: dict) -> None:
+def _announce(
+    request: InformationRequest,
+    token: str,
+    *,
+    actor,
+    changes: dict,
+    recipients: list[str] | None = None,
+) -> None:
     """The first event, the receipt letter and the two notifications of a new request."""
     event_record(
         subject=request,
@@ -525,7 +543,13 @@ def _announce(request: InformationRequest, token: str, *, actor, changes: dict) 
         due_date=request.due_date,
         received_at=request.received_at,
     )
-    notify_office(request.office, "received", request, due_date=request.due_date)
+    notify_office(
+        request.office,
+        "received",
+        request,
+        recipients=recipients,
+        due_date=request.due_date,
+    )
 
 
 def _replay(key_hash: str | None) -> InformationRequest | None:
@@ -552,14 +576,19 @@ def request_submit(
         if office is None or office.pk not in handling_office_ids(actor):
             raise PermissionDenied(_("You are not appointed to receive this office's requests."))
     values = _validate_submission(data, actor)
+    # Read before the transaction: the office's number series stays locked from numbering
+    # to commit, so that part holds only the writes (docs/benchmarks.md, submissions).
+    office = data.office
+    due = due_date(values["received_at"], LIMITS.response_wd, body=office.body)
+    recipients = office_recipients(office, "received")
     with transaction.atomic():
         if (existing := _replay(key_hash)) is not None:
             return Submitted(existing, None, False)
         try:
             with transaction.atomic():
                 request, token = _insert_request(
-                    office=data.office, values=values, user=user, created_by=actor,
-                    key_hash=key_hash,
+                    office=office, values=values, user=user, created_by=actor,
+                    key_hash=key_hash, due=due,
                 )  # fmt: skip
         except IntegrityError:
             # Two submissions with one key raced: the loser's savepoint (number included)
@@ -567,7 +596,7 @@ def request_submit(
             if (existing := _replay(key_hash)) is not None:
                 return Submitted(existing, None, False)
             raise
-        _announce(request, token, actor=actor, changes={})
+        _announce(request, token, actor=actor, changes={}, recipients=recipients)
     return Submitted(request, token, True)
 
 

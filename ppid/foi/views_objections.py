@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ppid.core.events import events_for
 
-from . import access, objections, services
+from . import access, letters, objections, services
 from .forms_objections import GROUND_EXPLANATIONS, ObjectionForm, ReplyForm, new_form_token
 from .models import Channel, InformationRequest, ObjectionGround
 from .views_public import MAX_SESSION_GRANTS, SESSION_GRANTS
@@ -219,10 +219,10 @@ def objection_letter(request, uid, objection_uid, letter_uid):
     case = _case_for(request, uid)
     objection = _objection_for(case, objection_uid)
     letter = objection.letters.filter(uid=letter_uid).first()
-    if letter is None or not letter.file:
+    if letter is None:
         raise Http404
     try:
-        handle = letter.file.open("rb")
+        handle = letters.letter_file(letter).open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     name = "".join(c if c.isalnum() or c in "-_." else "-" for c in f"{letter.number}.pdf")

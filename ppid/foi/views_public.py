@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ppid.core.events import events_for
 from ppid.organizations.models import Office
 
-from . import access, services
+from . import access, letters, services
 from .deadlines import request_due_explanation
 from .forms_public import (
     RequestForm,
@@ -354,9 +354,9 @@ def case_letter(request, uid, letter_uid):
     """A letter of the request as PDF (permission: the request's owner or a proven session)."""
     case = _case_for(request, uid)
     letter = case.letters.filter(uid=letter_uid, kind__in=REQUESTER_LETTERS).first()
-    if letter is None or not letter.file:
+    if letter is None:
         raise Http404
-    return _stream(letter.file, f"{letter.number}.pdf", "application/pdf")
+    return _stream(letters.letter_file(letter), f"{letter.number}.pdf", "application/pdf")
 
 
 def _stream(field_file, name: str, content_type: str):

@@ -8,14 +8,64 @@ see everything.
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
 
 from .models import Appointment, Office, Role
+
+# A back-office page asks for the same scope many times (menus, permission checks, the
+# page's own queries). Each user object keeps what it read: request.user lives for one
+# request. A change to any appointment or office in this process starts afresh, and the
+# day is part of the key, because appointments start and end on dates (F48).
+_generation = [0]
+
+
+@receiver([post_save, post_delete], sender=Appointment)
+@receiver([post_save, post_delete], sender=Office)
+def _scope_changed(**kwargs) -> None:
+    _generation[0] += 1
+
+
+def _memo(user) -> dict:
+    key = (timezone.localdate(), _generation[0])
+    memo = getattr(user, "_ppid_scope", None)
+    if memo is None or memo["key"] != key:
+        memo = {"key": key}
+        user._ppid_scope = memo
+    return memo
+
+
+def _appointments(user) -> list[tuple[int, str]]:
+    """(office id, role) of the user's current appointments."""
+    memo = _memo(user)
+    if "appointments" not in memo:
+        memo["appointments"] = list(
+            Appointment.objects.current().filter(user=user).values_list("office_id", "role")
+        )
+    return memo["appointments"]
 
 
 def current_roles(user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
-    return set(Appointment.objects.current().filter(user=user).values_list("role", flat=True))
+    return {role for _office, role in _appointments(user)}
+
+
+def _office_ids(user, roles: frozenset) -> frozenset[int]:
+    memo = _memo(user)
+    key = ("offices", roles)
+    if key not in memo:
+        direct = {office for office, role in _appointments(user) if role in roles}
+        # Offices are at most three levels deep (Utama -> Pelaksana -> Pembantu).
+        memo[key] = frozenset(
+            Office.objects.filter(
+                Q(pk__in=direct) | Q(parent_id__in=direct) | Q(parent__parent_id__in=direct)
+            ).values_list("pk", flat=True)
+            if direct
+            else ()
+        )
+    return memo[key]
 
 
 def offices_for(user, roles: Iterable[str]) -> QuerySet[Office]:
@@ -24,29 +74,25 @@ def offices_for(user, roles: Iterable[str]) -> QuerySet[Office]:
         return Office.objects.none()
     if user.is_superuser:
         return Office.objects.all()
-    direct = list(
-        Appointment.objects.current()
-        .filter(user=user, role__in=list(roles))
-        .values_list("office_id", flat=True)
-        .distinct()
-    )
-    if not direct:
+    ids = _office_ids(user, frozenset(roles))
+    if not ids:
         return Office.objects.none()
-    # Offices are at most three levels deep (Utama -> Pelaksana -> Pembantu).
-    return Office.objects.filter(
-        Q(pk__in=direct) | Q(parent_id__in=direct) | Q(parent__parent_id__in=direct)
-    ).distinct()
+    return Office.objects.filter(pk__in=ids)
 
 
 def office_ids_for(user, roles: Iterable[str]) -> set[int]:
-    return set(offices_for(user, roles).values_list("pk", flat=True))
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Office.objects.values_list("pk", flat=True))
+    return set(_office_ids(user, frozenset(roles)))
 
 
 def is_staff_member(user) -> bool:
     """Whether the user may enter the back office at all."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or Appointment.objects.current().filter(user=user).exists()
+    return user.is_superuser or bool(_appointments(user))
 
 
 def role_in_office(user, office: Office) -> str:

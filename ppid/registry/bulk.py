@@ -10,11 +10,14 @@ big loads) while the current one is written.
 
 On PostgreSQL, rows go in with COPY and their tsvector is written from Python (the text is
 already stemmed and split, so the vector is just its words and positions): computing it in
-the database with to_tsvector was most of the backend's time (docs/benchmarks.md).
+the database with to_tsvector was most of the backend's time (docs/benchmarks.md). A big
+load writes from two connections at once, because one backend process was the slowest
+stage of the pipeline.
 """
 
 import multiprocessing
-from collections import Counter
+import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ from .models import ITEM_SEARCH, InformationItem
 # Above this many rows, loading without per-row index maintenance and indexing once at the
 # end was faster on both engines here (docs/benchmarks.md has the figures).
 DEFER_INDEX_ABOVE = 20_000
+# Connections writing at once in a big PostgreSQL load (one per core here).
+PARALLEL_WRITERS = 2
 
 
 @dataclass
@@ -98,8 +103,8 @@ _PREPARED_TYPES = {"JSONField", "DecimalField", "BinaryField", "DurationField"}
 
 def _copy_batch(batch: list[ImportRow]) -> None:
     """Write one batch with COPY, the tsvector computed here (PostgreSQL only; inside the
-    caller's transaction). The index trigger is disabled for this transaction only: other
-    sessions' inserts wait on the table lock and never miss their vector."""
+    caller's transaction). A row whose vector Python cannot build goes in without one, and
+    the table's trigger computes it (ppid.core.search.FullTextIndex.trigger_sql)."""
     model = InformationItem
     table = model._meta.db_table
     vec = f"{ITEM_SEARCH.name}_vec"
@@ -115,12 +120,7 @@ def _copy_batch(batch: list[ImportRow]) -> None:
     row_values = attrgetter(*[f.attname for f in fields])
     prepared_fields = [(i, f) for i, (f, p) in enumerate(zip(fields, prepared, strict=True)) if p]
     columns = ", ".join([connection.ops.quote_name(f.column) for f in fields] + [vec])
-    by_database: list[str] = []
     with connection.cursor() as cursor:
-        # ALTER TABLE refuses to run with deferred foreign-key checks pending: run them now
-        # (Django's constraints are initially deferred) and defer them again at the end.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {ITEM_SEARCH.name}_tg")
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
             for row in batch:
                 item = row.item
@@ -128,18 +128,31 @@ def _copy_batch(batch: list[ImportRow]) -> None:
                 values = list(row_values(item))
                 for i, f in prepared_fields:
                     values[i] = f.get_db_prep_save(f.pre_save(item, True), connection)
-                literal = tsvector_literal(item.search_text)
-                if literal is None:
-                    by_database.append(str(item.uid))
-                copy.write_row([*values, literal])
-        if by_database:
-            cursor.execute(
-                f"UPDATE {table} SET {vec} = to_tsvector('pg_catalog.simple', "  # noqa: S608
-                f"{ITEM_SEARCH.column}) WHERE uid = ANY(%s::uuid[])",
-                [by_database],
-            )
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {ITEM_SEARCH.name}_tg")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                copy.write_row([*values, tsvector_literal(item.search_text)])
+
+
+def _write_batch(batch: list[ImportRow]) -> int:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _copy_batch(batch)
+        else:
+            InformationItem.objects.bulk_create([row.item for row in batch], batch_size=len(batch))
+    return len(batch)
+
+
+def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection each of the pool's threads opened: one task per thread,
+    held at a barrier so that no thread runs two of them."""
+    barrier = threading.Barrier(threads)
+
+    def close():
+        try:
+            barrier.wait(timeout=60)
+        finally:
+            connection.close()
+
+    for future in [pool.submit(close) for _ in range(threads)]:
+        future.result()
 
 
 def items_bulk_import(
@@ -157,13 +170,22 @@ def items_bulk_import(
     exact, because the rebuild re-derives the index from the table). None decides by
     `expected` (more than DEFER_INDEX_ABOVE rows). Each batch is its own transaction, so an
     interrupted load keeps whole batches; with a deferred index, run
-    `ITEM_SEARCH.rebuild()` (or re-run the import) after an interruption.
+    `manage.py registry_reindex` (or re-run the import) after an interruption.
     """
     if defer_index is None:
         defer_index = (expected or 0) > DEFER_INDEX_ABOVE
+    # Parallel writers use their own connections: only outside a caller's transaction,
+    # whose uncommitted rows (the offices the items point to) they could not see.
+    writers = (
+        PARALLEL_WRITERS
+        if defer_index and connection.vendor == "postgresql" and not connection.in_atomic_block
+        else 1
+    )
     created = 0
     if defer_index:
         ITEM_SEARCH.suspend()
+        if connection.vendor == "postgresql":
+            list_indexes_drop()
     try:
         # Big loads stem in a second process (stemming is pure Python and would hold the
         # GIL against the writer); small ones in a thread, without the cost of a fork.
@@ -172,37 +194,110 @@ def items_bulk_import(
             if defer_index
             else ThreadPoolExecutor(max_workers=1, thread_name_prefix="stem")
         )
-        with stemmer:
-            batches = _batches(rows, batch_size)
+        pool = (
+            ThreadPoolExecutor(max_workers=writers, thread_name_prefix="copy")
+            if writers > 1
+            else None
+        )
+        in_flight: deque = deque()
 
-            def stem_next():
-                batch = next(batches, None)
-                if batch is None:
-                    return None
-                return batch, stemmer.submit(_stem_many, [_raw_text(row) for row in batch])
+        def done(count: int) -> None:
+            nonlocal created
+            created += count
+            if on_batch:
+                on_batch(created)
 
-            pending = stem_next()
-            while pending is not None:
-                batch, stemmed = pending
+        try:
+            with stemmer:
+                batches = _batches(rows, batch_size)
+
+                def stem_next():
+                    batch = next(batches, None)
+                    if batch is None:
+                        return None
+                    return batch, stemmer.submit(_stem_many, [_raw_text(row) for row in batch])
+
                 pending = stem_next()
-                for row, text in zip(batch, stemmed.result(), strict=True):
-                    row.item.search_text = text
-                with transaction.atomic():
-                    if connection.vendor == "postgresql":
-                        _copy_batch(batch)
-                    else:
-                        InformationItem.objects.bulk_create(
-                            [row.item for row in batch], batch_size=batch_size
-                        )
-                created += len(batch)
-                if on_batch:
-                    on_batch(created)
+                while pending is not None:
+                    batch, stemmed = pending
+                    pending = stem_next()
+                    for row, text in zip(batch, stemmed.result(), strict=True):
+                        row.item.search_text = text
+                    if pool is None:
+                        done(_write_batch(batch))
+                        continue
+                    in_flight.append(pool.submit(_write_batch, batch))
+                    if len(in_flight) >= writers:
+                        done(in_flight.popleft().result())
+                while in_flight:
+                    done(in_flight.popleft().result())
+        finally:
+            if pool is not None:
+                for future in in_flight:
+                    future.cancel()
+                try:
+                    _close_thread_connections(pool, writers)
+                finally:
+                    pool.shutdown(wait=True)
     finally:
         if defer_index:
-            ITEM_SEARCH.resume()
+            _indexes_rebuild(parallel=writers > 1)
         # Cached public pages (ppid.core.pagecache) must show the new rows.
         public_pages_changed("registry")
     return created
+
+
+def list_indexes_drop() -> None:
+    """Drop the registry's list and facet indexes (InformationItem.Meta.indexes) before a
+    big PostgreSQL load: keeping eight b-trees up to date cost the backends about 40 µs a
+    row. The primary key, the unique `uid` and the foreign-key indexes stay."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for index in InformationItem._meta.indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
+
+
+def list_indexes_restore() -> list[str]:
+    """Create whichever of InformationItem.Meta.indexes is missing; return their names.
+    Safe to run at any time: after an interrupted load it puts back what the load dropped."""
+    table = InformationItem._meta.db_table
+    with connection.cursor() as cursor:
+        existing = connection.introspection.get_constraints(cursor, table)
+    missing = [index for index in InformationItem._meta.indexes if index.name not in existing]
+    if missing:
+        with connection.cursor() as cursor, connection.schema_editor() as editor:
+            if connection.in_atomic_block and connection.vendor == "postgresql":
+                # CREATE INDEX refuses to run with deferred foreign-key checks pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for index in missing:
+                editor.add_index(InformationItem, index)
+            if connection.in_atomic_block and connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return [index.name for index in missing]
+
+
+def _indexes_rebuild(*, parallel: bool) -> None:
+    """Build the full-text index and, on PostgreSQL, the list indexes after a deferred
+    load. In parallel, the b-trees are built from a second connection while the GIN index
+    (about 100 s for a million rows, on one core) is built on this one."""
+    if connection.vendor != "postgresql":
+        ITEM_SEARCH.resume()
+        return
+    if not parallel:
+        ITEM_SEARCH.resume()
+        list_indexes_restore()
+        return
+
+    def restore_and_close():
+        try:
+            list_indexes_restore()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="btree") as builder:
+        btrees = builder.submit(restore_and_close)
+        ITEM_SEARCH.resume()
+        btrees.result()
 
 
 def registry_analyze() -> None:

@@ -1,6 +1,8 @@
 """The search layer: Indonesian stemming on both engines, and no input can break it."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ppid.core.search import query_terms, stem_text
 from ppid.registry.models import ITEM_SEARCH, InformationItem
@@ -118,6 +120,29 @@ def test_the_ascii_fast_path_tokenises_exactly_like_the_unicode_path():
     )
     assert search.tokens(text) == [w[:40] for w in slow]
     assert search.tokens("Pengumuman résumé") == ["pengumuman", "résumé"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
+def test_any_ascii_text_tokenises_like_the_unicode_path(text):
+    import unicodedata
+
+    from ppid.core import search
+
+    slow = search._WORD.findall(
+        unicodedata.normalize("NFKC", search._CONTROL.sub(" ", text)).lower()
+    )
+    assert search.tokens(text) == [w[:40] for w in slow]
+
+
+def test_stem_text_is_the_stem_of_each_word_however_often_it_is_asked():
+    from ppid.core import search
+
+    text = "Pengumuman anggaran diumumkan, PENGANGGARAN 2026"
+    expected = "umum anggar umum anggar 2026"
+    assert search.stem_text(text) == expected
+    assert search.stem_text(text) == expected  # from the cache
+    search._STEMS.clear()
+    assert search.stem_text(text) == expected
 
 
 @pytest.mark.django_db

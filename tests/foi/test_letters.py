@@ -69,7 +69,9 @@ def make_request(office, number: str = "DINAS-A/PERMOHONAN/2026/00001", **fields
 
 
 def pdf_text(letter: Letter) -> str:
-    with letter.file.open("rb") as handle:
+    from ppid.foi.letters import letter_file
+
+    with letter_file(letter).open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     return "\n".join(page.extract_text() for page in reader.pages)
 
@@ -150,7 +152,11 @@ def test_the_receipt_carries_number_due_date_and_counting_policy(req, signer):
 
 @time_machine.travel(NOW)
 def test_the_letter_is_stored_privately_under_a_random_name(req, signer, settings):
+    from ppid.foi.letters import letter_file
+
     letter = create(req, Letter.Kind.RECEIPT)
+    letter_file(letter)
+    letter.refresh_from_db()
     assert letter.file.name.startswith("foi/letter/")
     assert req.registration_number not in letter.file.name
     assert letter.file.storage.location.endswith("private")
@@ -386,3 +392,28 @@ def test_letters_are_in_indonesian_whatever_the_active_language(req, signer):
         text = flat(pdf_text(create(req, Letter.Kind.RECEIPT)))
     assert "Nomor pendaftaran" in text and "Batas waktu" in text
     assert timezone.localdate() == datetime.date(2026, 3, 4)
+
+
+@time_machine.travel(NOW)
+def test_the_pdf_is_rendered_once_on_first_use_from_what_the_letter_said_that_day(
+    req, signer, office_a
+):
+    """letter_create freezes the text (Letter.content) and renders nothing, so a submission
+    holds its number series locked only briefly; the PDF comes on first use, says what
+    was true when the letter was numbered, and is kept."""
+    from ppid.foi.letters import letter_file
+
+    letter = create(req, Letter.Kind.RECEIPT)
+    assert not letter.file
+    assert letter.content["title"] and letter.content["on"] == "2026-03-04"
+    # Later changes to the case and the office do not rewrite the letter.
+    InformationRequest.objects.filter(pk=req.pk).update(requester_name="Nama Lain")
+    office_a.name = "PPID Berganti Nama"
+    office_a.save()
+    letter = Letter.objects.get(pk=letter.pk)
+    text = flat(pdf_text(letter))
+    assert "Siti Warga" in text and "Nama Lain" not in text
+    letter.refresh_from_db()
+    stored = letter.file.name
+    assert stored
+    assert letter_file(Letter.objects.get(pk=letter.pk)).name == stored

@@ -3,7 +3,7 @@
 import pytest
 
 from ppid.registry.bulk import ImportRow, items_bulk_import
-from ppid.registry.models import Category, InformationItem
+from ppid.registry.models import ITEM_SEARCH, Category, InformationItem
 from ppid.registry.queries import ItemFilters, search_items
 from tests.factories import ItemFactory
 
@@ -114,3 +114,91 @@ def test_copied_rows_carry_the_vector_postgresql_would_compute(office_a):
     # The trigger is back on after the load: a later save is indexed by the database.
     later = ItemFactory(office=office_a, title="Statistik jembatan")
     assert list(search_items(ItemFilters(q="jembatan")).items) == [later]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_load_writes_from_parallel_connections_and_indexes_every_row(office_a):
+    """Outside a transaction, a deferred-index load on PostgreSQL writes batches from
+    PARALLEL_WRITERS connections at once (bulk.items_bulk_import): every row arrives once,
+    with the vector PostgreSQL would compute, the GIN index is back, and the writers'
+    connections are closed."""
+    from django.db import connection
+
+    from ppid.registry import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel writers are PostgreSQL's")
+    seen = []
+    rows = _rows(office_a, 23) + _rows(office_a, 2, text="Kafé jalan raya")
+    created = items_bulk_import(rows, batch_size=4, defer_index=True, on_batch=seen.append)
+    assert created == 25
+    assert seen == [4, 8, 12, 16, 20, 24, 25]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT title), count(*) FILTER (WHERE registry_item_fts_vec IS NOT "
+            "DISTINCT FROM to_tsvector('pg_catalog.simple', search_text)) "
+            "FROM registry_informationitem"
+        )
+        assert cursor.fetchone() == (23, 25)
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'registry_item_fts_gin'")
+        assert cursor.fetchone() == (1,)
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
+    assert search_items(ItemFilters(q="kafe")).total + search_items(ItemFilters(q="kafé")).total
+    assert bulk.PARALLEL_WRITERS == 2
+
+
+@pytest.mark.django_db
+def test_the_database_computes_the_vector_of_an_ordinary_insert(office_a):
+    """The insert trigger runs only for rows without a vector (FullTextIndex.trigger_sql):
+    a normal save still gets one, and an update of the text recomputes it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    item = ItemFactory(office=office_a, title="Statistik jembatan")
+    assert list(search_items(ItemFilters(q="jembatan")).items) == [item]
+    InformationItem.objects.filter(pk=item.pk).update(search_text="sungai kahayan")
+    assert list(search_items(ItemFilters(q="kahayan")).items) == [item]
+    assert search_items(ItemFilters(q="jembatan")).total == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_load_rebuilds_the_list_indexes_it_dropped(office_a):
+    """A deferred load on PostgreSQL drops InformationItem.Meta.indexes and builds them
+    again at the end (from a second connection, beside the GIN build)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the list indexes are dropped on PostgreSQL only")
+    items_bulk_import(_rows(office_a, 6), batch_size=4, defer_index=True)
+    with connection.cursor() as cursor:
+        present = connection.introspection.get_constraints(cursor, InformationItem._meta.db_table)
+    assert {index.name for index in InformationItem._meta.indexes} <= set(present)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registry_reindex_puts_back_what_an_interrupted_load_left_out(office_a):
+    """A load killed before its end leaves the indexes dropped: the command restores them
+    and the rows become searchable."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ppid.registry.bulk import list_indexes_drop
+
+    ITEM_SEARCH.suspend()
+    if connection.vendor == "postgresql":
+        list_indexes_drop()
+    ItemFactory(office=office_a, title="Statistik jembatan")
+    out = io.StringIO()
+    call_command("registry_reindex", stdout=out)
+    assert "complete" in out.getvalue()
+    assert search_items(ItemFilters(q="jembatan")).total == 1
+    with connection.cursor() as cursor:
+        present = connection.introspection.get_constraints(cursor, InformationItem._meta.db_table)
+    assert {index.name for index in InformationItem._meta.indexes} <= set(present)
