@@ -156,7 +156,10 @@ def inbox(request):
     if form.is_valid():
         data = form.cleaned_data
         status = data["status"]
-        if data["q"]:
+        if data["q"].isdigit() and len(data["q"]) <= 6:
+            # A sequence number ("123", "00123"): the number's last part, exactly.
+            cases = cases.filter(number_seq=int(data["q"]))
+        elif data["q"]:
             cases = cases.filter(registration_number__icontains=data["q"])
         if data["office"]:
             office_id = next(o.pk for o in offices if o.slug == data["office"])
@@ -169,8 +172,14 @@ def inbox(request):
             cases = cases.filter(_overdue_q(today))
         elif data["deadline"] == "due_soon":
             cases = cases.filter(status__in=OPEN_STATUSES, due_date__range=(today, soon))
-    # One aggregate gives the counts per status and the total of the page list.
-    counts = dict(cases.order_by().values_list("status").annotate(n=Count("id")))
+    # One aggregate gives the counts per status and the total of the page list. Grouped by
+    # office and status, it reads only the (office, status, due_date) index; grouped by
+    # status alone, SQLite walked the rows in status order (170 ms at 70,000 requests).
+    counts: dict[str, int] = {}
+    for _office, case_status, n in (
+        cases.order_by().values_list("office_id", "status").annotate(n=Count("id"))
+    ):
+        counts[case_status] = counts.get(case_status, 0) + n
     if status == STATUS_OPEN:
         cases = cases.filter(status__in=OPEN_STATUSES)
         total = sum(counts.get(s, 0) for s in OPEN_STATUSES)

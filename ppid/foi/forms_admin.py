@@ -53,7 +53,12 @@ STATUS_ALL = "all"
 
 
 class InboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Registration number"), required=False, max_length=80)
+    q = forms.CharField(
+        label=_("Registration number"),
+        required=False,
+        max_length=80,
+        help_text=_("The whole number, part of it, or only its sequence (123)."),
+    )
     office = forms.ChoiceField(label=_("Handling office"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),

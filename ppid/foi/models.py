@@ -212,9 +212,16 @@ class InformationRequest(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["office", "status", "due_date"]),
+            # The officers' inbox (admin_requests.inbox): its counts per status, with or
+            # without the deadline filters, read only this index (late_since included).
+            models.Index(
+                fields=["office", "status", "due_date", "late_since"], name="foi_request_inbox_idx"
+            ),
             models.Index(fields=["body", "received_at"]),
             models.Index(fields=["number_year", "body"]),
+            # The inbox's newest-first pages and its search by the number's sequence.
+            models.Index(fields=["received_at", "id"], name="foi_request_newest_idx"),
+            models.Index(fields=["number_seq"], name="foi_request_seq_idx"),
         ]
 
     def __str__(self) -> str:

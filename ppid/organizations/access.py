@@ -27,7 +27,8 @@ def _scope_changed(**kwargs) -> None:
     _generation[0] += 1
 
 
-def _memo(user) -> dict:
+def scope_memo(user) -> dict:
+    """A per-request cache on the user object for scope computations (see above)."""
     key = (timezone.localdate(), _generation[0])
     memo = getattr(user, "_ppid_scope", None)
     if memo is None or memo["key"] != key:
@@ -38,7 +39,7 @@ def _memo(user) -> dict:
 
 def _appointments(user) -> list[tuple[int, str]]:
     """(office id, role) of the user's current appointments."""
-    memo = _memo(user)
+    memo = scope_memo(user)
     if "appointments" not in memo:
         memo["appointments"] = list(
             Appointment.objects.current().filter(user=user).values_list("office_id", "role")
@@ -53,7 +54,7 @@ def current_roles(user) -> set[str]:
 
 
 def _office_ids(user, roles: frozenset) -> frozenset[int]:
-    memo = _memo(user)
+    memo = scope_memo(user)
     key = ("offices", roles)
     if key not in memo:
         direct = {office for office, role in _appointments(user) if role in roles}

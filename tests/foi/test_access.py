@@ -91,6 +91,39 @@ def test_the_utama_sees_its_whole_tree_and_nothing_outside(
     assert set(access.requests_for_staff(utama_officer).values_list("pk", flat=True)) == mine
 
 
+def test_a_whole_tree_reader_has_a_single_indexed_scope_and_loses_nothing(
+    make_request, utama, office_a, office_b, utama_officer, officer_a
+):
+    """Handling office, numbering office and forward targets share one Utama's tree
+    (access._partly_covered): the Utama's scope is "handled by my offices" alone, a
+    Pelaksana's keeps "numbered by" and "forwarded to"."""
+    received_at_a = make_request(office=office_a)
+    forwarded = make_request(office=utama)
+    services.request_forward(forwarded, actor=utama_officer, to_offices=[office_b, office_a])
+    forwarded.refresh_from_db()
+    assert forwarded.office_id != office_a.pk  # office A sees it only as a forward target
+    where = str(access.requests_for_staff(utama_officer).query).split(" WHERE ", 1)[1]
+    assert "foi_disposition" not in where and "number_office_id" not in where
+    assert {received_at_a.pk, forwarded.pk} <= set(
+        access.requests_for_staff(utama_officer).values_list("pk", flat=True)
+    )
+    # Office A's officer still sees the request forwarded to A and handled by B.
+    assert "foi_disposition" in str(access.requests_for_staff(officer_a).query)
+    assert set(access.requests_for_staff(officer_a).values_list("pk", flat=True)) == {
+        received_at_a.pk,
+        forwarded.pk,
+    }
+
+
+def test_a_new_appointment_widens_the_scope_at_once(make_request, office_a, office_b, officer_a):
+    """The scope is read once per user object (organizations.access.scope_memo) and read
+    again after any appointment changes."""
+    case_b = make_request(office=office_b)
+    assert not access.requests_for_staff(officer_a).filter(pk=case_b.pk).exists()
+    AppointmentFactory(office=office_b, role=Role.PPID_PELAKSANA, user=officer_a)
+    assert access.requests_for_staff(officer_a).filter(pk=case_b.pk).exists()
+
+
 def test_the_atasan_decides_for_the_body_of_its_utama(atasan, utama, office_a, other_office):
     assert set(access.atasan_offices(atasan)) >= {utama, office_a}
     assert other_office not in access.atasan_offices(atasan)

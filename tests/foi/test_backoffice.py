@@ -219,6 +219,24 @@ def test_the_utama_inbox_covers_its_whole_body_tree(utama_officer, req_a, req_b,
     }  # fmt: skip
 
 
+def test_the_inbox_finds_a_request_by_its_number_or_its_sequence(
+    utama_officer, req_a, req_b, req_utama
+):
+    client = _client(utama_officer)
+    url = reverse("foi_admin:inbox")
+    seq = str(req_b.number_seq)
+    by_seq = {
+        req.registration_number
+        for req in (req_a, req_b, req_utama)
+        if req.number_seq == req_b.number_seq
+    }
+    assert set(_numbers(client.get(url, {"q": seq.zfill(5), "status": "all"}))) == by_seq
+    assert set(_numbers(client.get(url, {"q": seq, "status": "all"}))) == by_seq
+    whole = client.get(url, {"q": req_b.registration_number, "status": "all"})
+    assert _numbers(whole) == [req_b.registration_number]
+    assert _numbers(client.get(url, {"q": "999999", "status": "all"})) == []
+
+
 def test_another_body_sees_nothing_of_ours(outsider, req_a, req_b):
     response = _client(outsider).get(reverse("foi_admin:inbox"))
     assert response.status_code == 200

@@ -202,3 +202,24 @@ def test_registry_reindex_puts_back_what_an_interrupted_load_left_out(office_a):
     with connection.cursor() as cursor:
         present = connection.introspection.get_constraints(cursor, InformationItem._meta.db_table)
     assert {index.name for index in InformationItem._meta.indexes} <= set(present)
+
+
+@pytest.mark.django_db
+def test_an_imported_row_reads_back_as_it_was_given(office_a):
+    """The raw writers (COPY on PostgreSQL, executemany on SQLite) store each field as the
+    ORM would: UUID, timestamps, booleans, dates."""
+    import datetime
+
+    rows = _rows(office_a, 1)
+    item = rows[0].item
+    item.published_at = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    item.next_review = datetime.date(2027, 1, 31)
+    item.form_hardcopy = True
+    items_bulk_import(rows, defer_index=False)
+    stored = InformationItem.objects.get(uid=item.uid)
+    assert stored.title == item.title and stored.office_id == office_a.pk
+    assert stored.published_at == item.published_at
+    assert stored.next_review == datetime.date(2027, 1, 31)
+    assert stored.form_hardcopy is True
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert stored.search_text.startswith("lapor anggar")
