@@ -35,14 +35,19 @@ def _immediate_tasks(settings, tmp_path):
 def _clean_state():
     # Public pages cache counts briefly (registry home): no test may see another's data.
     # A request under /en/ leaves English active in the thread: reset to the default.
+    # The calendar's days are cached per process: a rolled-back test's days must go too.
     from django.conf import settings
     from django.core.cache import cache
     from django.utils import translation
 
+    from ppid.core.calendar import calendar_cache_clear
+
     cache.clear()
+    calendar_cache_clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    calendar_cache_clear()
     translation.activate(settings.LANGUAGE_CODE)
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import Signal
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -179,6 +180,35 @@ def policy_for(body=None) -> Policy:
     )
 
 
+# The calendar's active days, read once per calendar version and process: every deadline
+# computation (a submission computes two) read them from the database before. Any change
+# goes through a new CalendarRevision (the version), and changes made in this process
+# also count (tests create days directly).
+_days_cache: dict = {"key": None, "rows": []}
+_local_day_changes = [0]
+
+
+@receiver([post_save, post_delete], sender=CalendarDay)
+def _calendar_day_saved(**kwargs) -> None:
+    _local_day_changes[0] += 1
+
+
+def calendar_cache_clear() -> None:
+    _days_cache["key"] = None
+
+
+def _active_days(version: int) -> list[tuple]:
+    key = (version, _local_day_changes[0])
+    if _days_cache["key"] != key:
+        _days_cache["rows"] = list(
+            CalendarDay.objects.filter(removed_at__isnull=True)
+            .order_by("date", "id")
+            .values_list("date", "kind", "name", "region")
+        )
+        _days_cache["key"] = key
+    return _days_cache["rows"]
+
+
 class Calendar:
     """The non-working and replacement working days between two dates, read once."""
 
@@ -186,19 +216,16 @@ class Calendar:
         self.policy = policy
         self.off: dict[datetime.date, str] = {}
         self.extra_working: set[datetime.date] = set()
-        rows = CalendarDay.objects.filter(
-            date__gte=start,
-            date__lte=end,
-            removed_at__isnull=True,
-            region__in=_region_prefixes(region or policy.region),
-        )
-        for row in rows.order_by("date", "id"):
-            if row.kind == CalendarDay.Kind.REPLACEMENT_WORKDAY:
-                self.extra_working.add(row.date)
-            elif row.kind == CalendarDay.Kind.CUTI_BERSAMA and policy.cuti_bersama_is_working_day:
+        regions = set(_region_prefixes(region or policy.region))
+        for date, kind, name, day_region in _active_days(policy.calendar_version):
+            if date < start or date > end or day_region not in regions:
+                continue
+            if kind == CalendarDay.Kind.REPLACEMENT_WORKDAY:
+                self.extra_working.add(date)
+            elif kind == CalendarDay.Kind.CUTI_BERSAMA and policy.cuti_bersama_is_working_day:
                 continue  # C4
             else:
-                self.off.setdefault(row.date, row.name)
+                self.off.setdefault(date, name)
 
     def reason_off(self, day: datetime.date) -> str | None:
         """Why `day` is not a working day (None if it is one)."""

@@ -254,10 +254,13 @@ def signatory_for(office: Office, on: datetime.date, *, atasan: bool = False) ->
         if office.kind == Office.Kind.UTAMA
         else [Role.PPID_PELAKSANA, Role.PPID_UTAMA]
     )
+    # One query; the newest appointment of the preferred role wins.
+    found = {}
+    for appointment in current.filter(office=office, role__in=roles):
+        found.setdefault(appointment.role, appointment)
     for role in roles:
-        found = current.filter(office=office, role=role).first()
-        if found:
-            return _from_appointment(found, office.name)
+        if role in found:
+            return _from_appointment(found[role], office.name)
     return Signatory(position=office.name)
 
 

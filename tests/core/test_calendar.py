@@ -504,3 +504,25 @@ def test_unknown_policy_settings_and_a_missing_reason_are_refused(utama_officer)
     with pytest.raises(ValidationError):
         policy_update(None, actor=utama_officer, reason="", work_week="12345")
     assert not CountingPolicy.objects.exists()
+
+
+def test_a_day_added_by_another_process_counts_once_its_revision_exists(seeded):
+    """The calendar's days are cached per version (calendar._active_days). A change made
+    elsewhere (no signal reaches this process) shows as soon as its revision exists."""
+    from ppid.core.calendar import policy_for
+
+    received = wib(2026, 6, 1, 10)
+    before = due_date(received, 10, policy=policy_for()).due_date
+    # Another process: rows written without this process's signals, then a new version.
+    CalendarDay.objects.bulk_create(
+        [
+            CalendarDay(
+                date=d("2026-06-03"), name="Pemilihan (uji)", kind=CalendarDay.Kind.SPECIAL_HOLIDAY
+            )
+        ]
+    )
+    assert due_date(received, 10, policy=policy_for()).due_date == before  # same version
+    CalendarRevision.objects.create(summary="another process", reason="uji")
+    after = due_date(received, 10, policy=policy_for())
+    assert after.due_date > before
+    assert "Pemilihan (uji)" in [s.reason for s in after.skipped]
