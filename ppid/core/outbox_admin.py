@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from ppid.organizations.access import offices_for
+from ppid.organizations.access import has_office
 from ppid.organizations.models import Role
 
 from .models import OutboxMessage
@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 def can_view_outbox(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or offices_for(user, [Role.PPID_UTAMA]).exists()
+    return has_office(user, [Role.PPID_UTAMA])
 
 
 def _scope(user):

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from ppid.organizations.access import has_office
+
 from . import report_exports, reports
 from .views_reports import statistics_charts, statistics_summary
 
@@ -291,7 +293,7 @@ class ReportsMenuItem(MenuItem):
     """Shown to those who read some office's registers."""
 
     def is_shown(self, request):
-        return reports.report_offices(request.user).exists()
+        return has_office(request.user, reports.READER_ROLES)
 
 
 @hooks.register("register_admin_menu_item")

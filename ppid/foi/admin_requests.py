@@ -28,7 +28,7 @@ from wagtail.admin.ui.components import Component
 
 from ppid.core.calendar import add_working_days, policy_for
 from ppid.core.events import events_for
-from ppid.organizations.access import office_ids_for, offices_for
+from ppid.organizations.access import has_office, office_ids_for, offices_for
 from ppid.organizations.models import Office, Role
 
 from . import access, letters, services
@@ -249,7 +249,7 @@ def inbox(request):
             "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
             "all_count": sum(counts.values()),
             "status": status,
-            "can_intake": offices_for(user, INTAKE_ROLES).exists(),
+            "can_intake": has_office(user, INTAKE_ROLES),
             "due_soon_wd": LIMITS.due_soon_wd,
         },
     )
@@ -795,7 +795,7 @@ class _FoiMenuItem(MenuItem):
     roles = access.READER_ROLES
 
     def is_shown(self, request):
-        return offices_for(request.user, self.roles).exists()
+        return has_office(request.user, self.roles)
 
 
 class _IntakeMenuItem(_FoiMenuItem):
@@ -849,5 +849,5 @@ class DeadlinesPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_deadlines_panel(request, panels):
-    if offices_for(request.user, access.READER_ROLES).exists():
+    if has_office(request.user, access.READER_ROLES):
         panels.append(DeadlinesPanel(request.user))

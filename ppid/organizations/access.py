@@ -7,7 +7,7 @@ see everything.
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -53,19 +53,31 @@ def current_roles(user) -> set[str]:
     return {role for _office, role in _appointments(user)}
 
 
+def _children(user) -> dict[int, list[int]]:
+    """Each office's children, from one read of the (small) office table per request."""
+    memo = scope_memo(user)
+    if "children" not in memo:
+        children: dict[int, list[int]] = {}
+        for pk, parent in Office.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        memo["children"] = children
+    return memo["children"]
+
+
 def _office_ids(user, roles: frozenset) -> frozenset[int]:
     memo = scope_memo(user)
     key = ("offices", roles)
     if key not in memo:
         direct = {office for office, role in _appointments(user) if role in roles}
-        # Offices are at most three levels deep (Utama -> Pelaksana -> Pembantu).
-        memo[key] = frozenset(
-            Office.objects.filter(
-                Q(pk__in=direct) | Q(parent_id__in=direct) | Q(parent__parent_id__in=direct)
-            ).values_list("pk", flat=True)
-            if direct
-            else ()
-        )
+        ids = set(direct)
+        if direct:
+            # Offices are at most three levels deep (Utama -> Pelaksana -> Pembantu).
+            children = _children(user)
+            level = direct
+            for _depth in range(2):
+                level = {child for office in level for child in children.get(office, ())}
+                ids |= level
+        memo[key] = frozenset(ids)
     return memo[key]
 
 
@@ -87,6 +99,14 @@ def office_ids_for(user, roles: Iterable[str]) -> set[int]:
     if user.is_superuser:
         return set(Office.objects.values_list("pk", flat=True))
     return set(_office_ids(user, frozenset(roles)))
+
+
+def has_office(user, roles: Iterable[str]) -> bool:
+    """Whether `user` currently holds one of `roles` anywhere (no query once the request
+    read the user's scope: menus ask this on every back-office page)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(_office_ids(user, frozenset(roles)))
 
 
 def is_staff_member(user) -> bool:

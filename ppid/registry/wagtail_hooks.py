@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
-from ppid.organizations.access import office_ids_for, offices_for
+from ppid.organizations.access import has_office, office_ids_for
 from ppid.organizations.models import REGISTRY_MANAGERS, REGISTRY_READERS
 
 from . import admin_views as views
@@ -50,7 +50,7 @@ class ManagerMenuItem(MenuItem):
     """Shown only to those who may write to some office's registry."""
 
     def is_shown(self, request):
-        return offices_for(request.user, REGISTRY_MANAGERS).exists()
+        return has_office(request.user, REGISTRY_MANAGERS)
 
 
 @hooks.register("register_admin_menu_item")
