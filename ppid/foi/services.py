@@ -555,7 +555,10 @@ def _announce(
 def _replay(key_hash: str | None) -> InformationRequest | None:
     if not key_hash:
         return None
-    return InformationRequest.objects.filter(submission_key=key_hash).first()
+    # Almost always a miss: ask for the key alone (a unique index lookup) before building
+    # a whole request.
+    pk = InformationRequest.objects.filter(submission_key=key_hash).values_list("pk").first()
+    return InformationRequest.objects.get(pk=pk[0]) if pk else None
 
 
 def request_submit(
