@@ -782,3 +782,24 @@ def test_the_intake_form_labels_every_field(desk_a):
         if field.get("type") in ("hidden", "submit", "checkbox"):
             continue
         assert soup.find("label", attrs={"for": field["id"]}), field.get("name")
+
+
+@pytest.mark.parametrize("value", ["", "a&b", "c", "missing"])
+def test_the_inbox_filters_plain_select_writes_what_django_writes(value):
+    """forms_admin.PlainSelect skips Django's per-option templates (inbox speed); its HTML
+    must be Django's own: values and labels escaped, the chosen option selected."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from ppid.foi.forms_admin import PlainSelect
+
+    choices = [("", "Semua"), ("a&b", 'Dinas <A> "B"'), ("c", "C")]
+
+    class Django(forms.Form):
+        x = forms.ChoiceField(choices=choices, required=False)
+
+    class Plain(forms.Form):
+        x = forms.ChoiceField(choices=choices, required=False, widget=PlainSelect)
+
+    # Same elements, attributes (in any order), text and escaping.
+    assert parse_html(str(Plain({"x": value})["x"])) == parse_html(str(Django({"x": value})["x"]))
