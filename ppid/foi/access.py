@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ppid.organizations.access import office_ids_for, offices_for, scope_memo
+from ppid.organizations.access import office_ids_for, office_table, offices_for, scope_memo
 from ppid.organizations.models import Appointment, Office, Role
 
 from .models import Disposition, InformationRequest
@@ -66,18 +66,22 @@ def _partly_covered(user, ids: set[int]) -> set[int]:
     key = ("partly_covered", frozenset(ids))
     if key in memo:
         return memo[key]
-    parents = dict(Office.objects.values_list("pk", "parent_id"))
-    kinds = dict(Office.objects.filter(kind=Office.Kind.UTAMA).values_list("pk", "kind"))
+    table = office_table(user)
 
     def utama(office_id):
         seen = set()
-        while office_id not in kinds and parents.get(office_id) and office_id not in seen:
+        while (
+            office_id in table
+            and table[office_id][1] != Office.Kind.UTAMA
+            and table[office_id][0]
+            and office_id not in seen
+        ):
             seen.add(office_id)
-            office_id = parents[office_id]
+            office_id = table[office_id][0]
         return office_id
 
     trees: dict[int, set[int]] = {}
-    for office_id in parents:
+    for office_id in table:
         trees.setdefault(utama(office_id), set()).add(office_id)
     partial = {office_id for office_id in ids if not trees.get(utama(office_id), set()) <= ids}
     memo[key] = partial

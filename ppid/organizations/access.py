@@ -53,12 +53,23 @@ def current_roles(user) -> set[str]:
     return {role for _office, role in _appointments(user)}
 
 
+def office_table(user) -> dict[int, tuple[int | None, str]]:
+    """Every office's (parent id, kind), read once per request: the office table is small,
+    and scope questions walk it in Python."""
+    memo = scope_memo(user)
+    if "offices" not in memo:
+        memo["offices"] = {
+            pk: (parent, kind)
+            for pk, parent, kind in Office.objects.values_list("pk", "parent_id", "kind")
+        }
+    return memo["offices"]
+
+
 def _children(user) -> dict[int, list[int]]:
-    """Each office's children, from one read of the (small) office table per request."""
     memo = scope_memo(user)
     if "children" not in memo:
         children: dict[int, list[int]] = {}
-        for pk, parent in Office.objects.values_list("pk", "parent_id"):
+        for pk, (parent, _kind) in office_table(user).items():
             children.setdefault(parent, []).append(pk)
         memo["children"] = children
     return memo["children"]

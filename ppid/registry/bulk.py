@@ -97,75 +97,70 @@ def tsvector_literal(search_text: str) -> str | None:
 
 # ":1", ":2", ... grown on demand: adding strings is several times faster than formatting.
 _POSITION_SUFFIXES: list[str] = []
-# Field types whose Python value psycopg cannot take as is (Django converts them).
-_PREPARED_TYPES = {"JSONField", "DecimalField", "BinaryField", "DurationField"}
+# Field types the database driver cannot take as Python gives them (Django converts them):
+# psycopg adapts dates, UUIDs and booleans itself; SQLite stores UUIDs as 32 hex digits and
+# datetimes as Django's UTC text.
+_PREPARED_TYPES = {
+    "postgresql": {"JSONField", "DecimalField", "BinaryField", "DurationField"},
+    "sqlite": {
+        "JSONField", "DecimalField", "BinaryField", "DurationField",
+        "UUIDField", "DateTimeField", "DateField", "TimeField",
+    },
+}  # fmt: skip
+
+
+def _item_fields():
+    return [f for f in InformationItem._meta.concrete_fields if not f.primary_key]
+
+
+def _rows(batch: list[ImportRow], fields) -> Iterator[tuple[InformationItem, list]]:
+    """Each row's item and its column values in `fields` order. Django's per-field
+    preparation cost more than the rest of the row (bulk_create did it for every field):
+    only timestamps set on save and the types the driver cannot take go through it."""
+    prepared_types = _PREPARED_TYPES[connection.vendor]
+    prepared = [
+        (i, f)
+        for i, f in enumerate(fields)
+        if getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+        or f.get_internal_type() in prepared_types
+    ]
+    row_values = attrgetter(*[f.attname for f in fields])
+    for row in batch:
+        item = row.item
+        item._state.adding = False
+        values = list(row_values(item))
+        for i, f in prepared:
+            values[i] = f.get_db_prep_save(f.pre_save(item, True), connection)
+        yield item, values
 
 
 def _copy_batch(batch: list[ImportRow]) -> None:
     """Write one batch with COPY, the tsvector computed here (PostgreSQL only; inside the
     caller's transaction). A row whose vector Python cannot build goes in without one, and
     the table's trigger computes it (ppid.core.search.FullTextIndex.trigger_sql)."""
-    model = InformationItem
-    table = model._meta.db_table
-    vec = f"{ITEM_SEARCH.name}_vec"
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Django's per-field preparation costs more than the rest of the row: only the fields
-    # that need it (timestamps set on save, types psycopg cannot adapt) go through it.
-    prepared = [
-        getattr(f, "auto_now", False)
-        or getattr(f, "auto_now_add", False)
-        or f.get_internal_type() in _PREPARED_TYPES
-        for f in fields
-    ]
-    row_values = attrgetter(*[f.attname for f in fields])
-    prepared_fields = [(i, f) for i, (f, p) in enumerate(zip(fields, prepared, strict=True)) if p]
-    columns = ", ".join([connection.ops.quote_name(f.column) for f in fields] + [vec])
+    table = InformationItem._meta.db_table
+    fields = _item_fields()
+    columns = ", ".join(
+        [connection.ops.quote_name(f.column) for f in fields] + [f"{ITEM_SEARCH.name}_vec"]
+    )
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-            for row in batch:
-                item = row.item
-                item._state.adding = False
-                values = list(row_values(item))
-                for i, f in prepared_fields:
-                    values[i] = f.get_db_prep_save(f.pre_save(item, True), connection)
+            for item, values in _rows(batch, fields):
                 copy.write_row([*values, tsvector_literal(item.search_text)])
 
 
-# SQLite stores these as text Django formats (UUIDs as 32 hex digits, datetimes in UTC).
-_SQLITE_PREPARED_TYPES = _PREPARED_TYPES | {
-    "UUIDField", "DateTimeField", "DateField", "TimeField",
-}  # fmt: skip
-
-
 def _insert_batch_sqlite(batch: list[ImportRow]) -> None:
-    """Write one batch with a single executemany (SQLite; inside the caller's transaction):
-    Django's bulk_create prepared every field of every row, which cost more than the
-    insert itself. Only the types sqlite3 cannot take as they are go through Django."""
-    model = InformationItem
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    prepared_fields = [
-        (i, f)
-        for i, f in enumerate(fields)
-        if getattr(f, "auto_now", False)
-        or getattr(f, "auto_now_add", False)
-        or f.get_internal_type() in _SQLITE_PREPARED_TYPES
-    ]
-    row_values = attrgetter(*[f.attname for f in fields])
-    rows = []
-    for row in batch:
-        item = row.item
-        item._state.adding = False
-        values = list(row_values(item))
-        for i, f in prepared_fields:
-            values[i] = f.get_db_prep_save(f.pre_save(item, True), connection)
-        rows.append(values)
+    """Write one batch with a single executemany (SQLite; inside the caller's transaction)."""
+    fields = _item_fields()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608
-            rows,
+            f"INSERT INTO {quote(InformationItem._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({marks})",
+            [values for _item, values in _rows(batch, fields)],
         )
 
 
