@@ -124,6 +124,7 @@ class _ResultMixin:
 
     known_count: int | None = None
     known_ids: list[int] | None = None
+    page_base: QuerySet | None = None
     keys_first: bool = False
 
     def count(self) -> int:
@@ -139,9 +140,12 @@ class _ResultMixin:
             and (self.known_ids is not None or self.keys_first)
         ):
             if self.known_ids is not None:
+                # The page's keys passed every filter already: fetch them from the base
+                # set, without the thousand candidate keys (planned again per query).
                 ids = self.known_ids[k]
-            else:
-                ids = list(self.values_list("pk", flat=True)[k])
+                base = self.page_base if self.page_base is not None else self
+                return ITEM_SEARCH.order_by_ids(base.filter(pk__in=ids), ids)
+            ids = list(self.values_list("pk", flat=True)[k])
             return ITEM_SEARCH.order_by_ids(self.filter(pk__in=ids), ids)
         return super().__getitem__(k)
 
@@ -151,11 +155,14 @@ def _result_class(cls):
     return type(f"Result{cls.__name__}", (_ResultMixin, cls), {})
 
 
-def _result(qs: QuerySet, *, count: int, ids: list[int] | None = None) -> QuerySet:
+def _result(
+    qs: QuerySet, *, count: int, ids: list[int] | None = None, page_base: QuerySet | None = None
+) -> QuerySet:
     qs = qs.all()
     qs.__class__ = _result_class(type(qs))
     qs.known_count = count
     qs.known_ids = ids
+    qs.page_base = page_base
     qs.keys_first = ids is None
     return qs
 
@@ -219,8 +226,14 @@ def _search(
         items, ordered = ITEM_SEARCH.order_by_ids(items, ranked), ranked
     else:
         items, ordered = _order(items, filters), None
+    related = ("body", "office")
     return SearchResult(
-        items=_result(items.select_related("body", "office"), count=len(ranked), ids=ordered),
+        items=_result(
+            items.select_related(*related),
+            count=len(ranked),
+            ids=ordered,
+            page_base=qs.select_related(*related),
+        ),
         terms=terms,
         facets=_facet_dict(_tally(rows, filters)) if facets else {},
         total=len(ranked),

@@ -327,3 +327,46 @@ def test_cached_counts_start_afresh_after_any_registry_write(
         public_pages_changed("registry")  # what every registry service does on a write
     assert search_items(ItemFilters()).total == 0
     cache.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dense_term", [0.0, 1.0])
+def test_the_newest_matches_are_found_by_either_postgresql_plan(office_a, monkeypatch, dense_term):
+    """_newest_ids_pg picks a plan by each term's share in pg_stats: walking the primary key
+    backwards (dense terms) or AND-ing the GIN bitmap with key ranges (the rest). Both
+    give exactly the newest matches, and the planner setting it changes does not leak."""
+    from django.db import connection
+
+    from ppid.core import search
+    from ppid.registry.bulk import ImportRow, items_bulk_import
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    texts = []
+    for i in range(600):
+        words = ["laporan"]
+        if i % 2 == 0:
+            words.append("jembatan")  # half the items
+        if i % 40 == 0:
+            words.append("sungai")  # 2.5 %
+        if i in (7, 300, 599):
+            words.append("rotan")  # three items
+        texts.append(" ".join(words))
+    rows = [
+        ImportRow(item=ItemFactory.build(office=office_a, body=office_a.body), document_text=t)
+        for t in texts
+    ]
+    items_bulk_import(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {InformationItem._meta.db_table}")
+    search._ELEMENT_STATS.clear()
+    monkeypatch.setattr(search, "DENSE_TERM", dense_term)
+    ids = list(InformationItem.objects.order_by("pk").values_list("pk", flat=True))
+    for word, limit in [("jembatan", 10), ("sungai", 10), ("sungai", 100), ("rotan", 10)]:
+        (term,) = query_terms(word)
+        expected = [pk for pk, text in zip(ids, texts, strict=True) if word in text]
+        expected = sorted(expected, reverse=True)[:limit]
+        assert ITEM_SEARCH._newest_ids([term], limit) == expected, word
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            assert cursor.fetchone()[0] == "on"
