@@ -161,23 +161,15 @@ def _region_prefixes(region: str) -> list[str]:
 def policy_for(body=None) -> Policy:
     """The counting policy of `body` (its own row, else the default row, else the built-in
     defaults), with the current calendar version and the body's region."""
-    row = None
-    if body is not None:
-        row = CountingPolicy.objects.filter(body=body).first()
-    if row is None:
-        row = CountingPolicy.objects.filter(body__isnull=True).first()
     version = calendar_version()
+    rows = _policy_rows(version)
+    row = rows.get(body.pk) if body is not None else None
+    if row is None:
+        row = rows.get(None)
     region = region_for(body) if body is not None else ""
     if row is None:
         return Policy(calendar_version=version, region=region)
-    return Policy(
-        cuti_bersama_is_working_day=row.cuti_bersama_is_working_day,
-        work_week=row.work_week,
-        service_opens=row.service_opens,
-        service_closes=row.service_closes,
-        calendar_version=version,
-        region=region,
-    )
+    return Policy(**row, calendar_version=version, region=region)
 
 
 # The calendar's active days, read once per calendar version and process: every deadline
@@ -185,20 +177,49 @@ def policy_for(body=None) -> Policy:
 # goes through a new CalendarRevision (the version), and changes made in this process
 # also count (tests create days directly).
 _days_cache: dict = {"key": None, "rows": []}
-_local_day_changes = [0]
+_local_changes = [0]
 
 
 @receiver([post_save, post_delete], sender=CalendarDay)
 def _calendar_day_saved(**kwargs) -> None:
-    _local_day_changes[0] += 1
+    _local_changes[0] += 1
 
 
 def calendar_cache_clear() -> None:
     _days_cache["key"] = None
+    _policy_cache["key"] = None
+
+
+# The counting policies likewise: every change to one goes through policy_update, which
+# makes a new CalendarRevision (so the version changes); saves in this process count too.
+_policy_cache: dict = {"key": None, "rows": {}}
+
+
+@receiver([post_save, post_delete], sender=CountingPolicy)
+def _policy_saved(**kwargs) -> None:
+    _local_changes[0] += 1
+
+
+def _policy_rows(version: int) -> dict:
+    """{body id or None (the default row): the policy's fields}, read once per version."""
+    key = (version, _local_changes[0])
+    if _policy_cache["key"] != key:
+        _policy_cache["rows"] = {
+            row.pop("body_id"): row
+            for row in CountingPolicy.objects.values(
+                "body_id",
+                "cuti_bersama_is_working_day",
+                "work_week",
+                "service_opens",
+                "service_closes",
+            )
+        }
+        _policy_cache["key"] = key
+    return _policy_cache["rows"]
 
 
 def _active_days(version: int) -> list[tuple]:
-    key = (version, _local_day_changes[0])
+    key = (version, _local_changes[0])
     if _days_cache["key"] != key:
         _days_cache["rows"] = list(
             CalendarDay.objects.filter(removed_at__isnull=True)

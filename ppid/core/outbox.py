@@ -12,8 +12,10 @@ next attempt is pushed a lease into the future, so two workers never take the sa
 A worker killed while sending leaves the row PENDING: it is sent again after the lease.
 """
 
+import contextlib
 import datetime
 import re
+import threading
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -48,10 +50,11 @@ def outbox_write(
     kind: str = "",
 ) -> OutboxMessage | None:
     """Queue one e-mail (None when there is no address to write to); the sending task is
-    enqueued once the caller's transaction commits."""
+    enqueued once the caller's transaction commits. Inside outbox_batch() the row is
+    inserted when the batch ends."""
     if not to:
         return None
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         to=to,
         subject=" ".join(subject.split())[:300],
         body=body,
@@ -60,14 +63,63 @@ def outbox_write(
         office=office,
         kind=kind,
     )
+    batch = _batch.messages
+    if batch is not None:
+        batch.append(message)
+    else:
+        message.save()
     _schedule_send()
     return message
+
+
+class _Batch(threading.local):
+    messages: list | None = None
+
+
+_batch = _Batch()
+
+
+@contextlib.contextmanager
+def outbox_batch():
+    """Collect the outbox_write() calls of a block and insert them in one statement at its
+    end (a submission writes two or more mails; docs/benchmarks.md)."""
+    if _batch.messages is not None:  # nested: the outer batch writes them
+        yield
+        return
+    _batch.messages = []
+    try:
+        yield
+        messages = _batch.messages
+    finally:
+        _batch.messages = None
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
 
 
 def _enqueue_send() -> None:
     from .tasks import send_outbox
 
+    if _send_already_queued(send_outbox):
+        return
     send_outbox.enqueue()
+
+
+def _send_already_queued(task) -> bool:
+    """Whether a send task waits in the database queue, due and not yet claimed. It will
+    send this commit's messages too: a worker claims a task (and commits the claim) before
+    the task reads the outbox, and this check runs after the messages were committed. So
+    100 submissions a second do not make 100 tasks."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=task.module_path, backend_name=backend.alias)
+        .exists()
+    )
 
 
 def _schedule_send() -> None:

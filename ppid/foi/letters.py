@@ -19,12 +19,15 @@ from xml.sax.saxutils import escape
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ppid.core.calendar import WEEKDAY_NAMES, due_date, policy_for
 from ppid.core.numbering import next_number
-from ppid.organizations.models import Appointment, Office, Role
+from ppid.organizations.access import office_staff
+from ppid.organizations.models import Body, Office, Role
 from ppid.registry.exports import _pdf_font
 
 from .models import (
@@ -229,7 +232,7 @@ def _utama_of(office: Office) -> Office:
     return office
 
 
-def _from_appointment(appointment: Appointment, default_position: str) -> Signatory:
+def _from_appointment(appointment, default_position: str) -> Signatory:
     user = appointment.user
     name = appointment.person_name or user.get_full_name() or user.get_username()
     return Signatory(
@@ -237,30 +240,37 @@ def _from_appointment(appointment: Appointment, default_position: str) -> Signat
     )
 
 
+def _from_row(row: dict, default_position: str) -> Signatory:
+    """_from_appointment for a row of organizations.access.office_staff."""
+    full_name = f"{row['user__first_name']} {row['user__last_name']}".strip()
+    return Signatory(
+        position=row["position"] or default_position,
+        name=row["person_name"] or full_name or row["user__username"],
+        nip=row["nip"],
+    )
+
+
 def signatory_for(office: Office, on: datetime.date, *, atasan: bool = False) -> Signatory:
     """The appointment valid on the letter date (F48): the office's PPID, or the Atasan
-    PPID of the body for objection decisions."""
-    current = Appointment.objects.current(on).select_related("user").order_by("-valid_from", "-id")
+    PPID of the body for objection decisions. The newest appointment of the preferred
+    role wins."""
     if atasan:
         utama = _utama_of(office)
-        found = current.filter(office=utama, role=Role.ATASAN_PPID).first()
-        return (
-            _from_appointment(found, "Atasan PPID")
-            if found
-            else Signatory(position="Atasan PPID " + utama.body.name)
-        )
+        for row in office_staff(utama, on):
+            if row["role"] == Role.ATASAN_PPID:
+                return _from_row(row, "Atasan PPID")
+        return Signatory(position="Atasan PPID " + utama.body.name)
     roles = (
         [Role.PPID_UTAMA, Role.PPID_PELAKSANA]
         if office.kind == Office.Kind.UTAMA
         else [Role.PPID_PELAKSANA, Role.PPID_UTAMA]
     )
-    # One query; the newest appointment of the preferred role wins.
     found = {}
-    for appointment in current.filter(office=office, role__in=roles):
-        found.setdefault(appointment.role, appointment)
+    for row in office_staff(office, on):
+        found.setdefault(row["role"], row)
     for role in roles:
         if role in found:
-            return _from_appointment(found[role], office.name)
+            return _from_row(found[role], office.name)
     return Signatory(position=office.name)
 
 
@@ -625,8 +635,36 @@ def _text(value) -> str:
     return escape(_CONTROL_CHARS.sub("", str(value))).replace("\n", "<br/>")
 
 
+# The letterhead is read once per office object (one request) unless the settings, the
+# body or the office change meanwhile in this process.
+_letterhead_generation = [0]
+
+
+@receiver([post_save, post_delete], sender=ServiceSettings)
+@receiver([post_save, post_delete], sender=Body)
+@receiver([post_save, post_delete], sender=Office)
+def _letterhead_changed(**kwargs) -> None:
+    _letterhead_generation[0] += 1
+
+
+def letter_prepare(office: Office) -> None:
+    """Read what a letter of `office` needs besides its case (letterhead, today's
+    signatory) before a numbering transaction, which then only writes (docs/benchmarks.md)."""
+    letterhead_lines(office)
+    signatory_for(office, timezone.localdate())
+
+
 def letterhead_lines(office: Office) -> list[str]:
     """ServiceSettings.letterhead when the body set one, else its name and contacts."""
+    memo = getattr(office, "_ppid_letterhead", None)
+    if memo is not None and memo[0] == _letterhead_generation[0]:
+        return list(memo[1])
+    lines = _letterhead_lines(office)
+    office._ppid_letterhead = (_letterhead_generation[0], lines)
+    return list(lines)
+
+
+def _letterhead_lines(office: Office) -> list[str]:
     body = office.body
     settings_row = ServiceSettings.objects.filter(body=body).first()
     if settings_row and settings_row.letterhead.strip():

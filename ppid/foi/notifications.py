@@ -16,7 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ppid.core.outbox import outbox_write
-from ppid.organizations.models import Appointment, Role
+from ppid.organizations.access import office_staff
+from ppid.organizations.models import Role
 
 from .letters import rupiah
 from .rules import LIMITS
@@ -112,12 +113,11 @@ def notify_requester(request, kind: str, **context) -> None:
 def office_recipients(office, kind: str = "") -> list[str]:
     """The addresses of the officers currently appointed to `office`, and its own."""
     roles = OFFICE_ROLES + ([Role.ATASAN_PPID] if kind.startswith("objection_") else [])
-    emails = set(
-        Appointment.objects.current()
-        .filter(office=office, role__in=roles, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    emails = {
+        row["user__email"]
+        for row in office_staff(office)
+        if row["role"] in roles and row["user__is_active"] and row["user__email"]
+    }
     if office.email:
         emails.add(office.email)
     return sorted(emails)

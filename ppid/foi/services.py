@@ -39,7 +39,8 @@ from ppid.core.calendar import (
 )
 from ppid.core.events import event_record
 from ppid.core.models import Event
-from ppid.core.numbering import next_number
+from ppid.core.numbering import next_number, numbering_transaction
+from ppid.core.outbox import outbox_batch
 from ppid.core.uploads import check_upload
 from ppid.organizations.access import office_ids_for, role_in_office
 from ppid.organizations.models import Appointment, Body, Office, Role
@@ -536,20 +537,21 @@ def _announce(
         changes={"channel": request.channel, "office": request.office.slug, **changes},
     )
     letters.letter_create(request, Letter.Kind.RECEIPT, actor=actor)
-    notify_requester(
-        request,
-        "submitted",
-        tracking_url=tracking_url(request, token),
-        due_date=request.due_date,
-        received_at=request.received_at,
-    )
-    notify_office(
-        request.office,
-        "received",
-        request,
-        recipients=recipients,
-        due_date=request.due_date,
-    )
+    with outbox_batch():
+        notify_requester(
+            request,
+            "submitted",
+            tracking_url=tracking_url(request, token),
+            due_date=request.due_date,
+            received_at=request.received_at,
+        )
+        notify_office(
+            request.office,
+            "received",
+            request,
+            recipients=recipients,
+            due_date=request.due_date,
+        )
 
 
 def _replay(key_hash: str | None) -> InformationRequest | None:
@@ -584,7 +586,8 @@ def request_submit(
     office = data.office
     due = due_date(values["received_at"], LIMITS.response_wd, body=office.body)
     recipients = office_recipients(office, "received")
-    with transaction.atomic():
+    letters.letter_prepare(office)
+    with numbering_transaction():
         if (existing := _replay(key_hash)) is not None:
             return Submitted(existing, None, False)
         try:

@@ -7,6 +7,7 @@ see everything.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -23,6 +24,7 @@ _generation = [0]
 
 @receiver([post_save, post_delete], sender=Appointment)
 @receiver([post_save, post_delete], sender=Office)
+@receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
 def _scope_changed(**kwargs) -> None:
     _generation[0] += 1
 
@@ -35,6 +37,28 @@ def scope_memo(user) -> dict:
         memo = {"key": key}
         user._ppid_scope = memo
     return memo
+
+
+def office_staff(office: Office, on=None) -> list[dict]:
+    """The appointments of `office` current on `on` (today), newest first, with the
+    appointee's e-mail and names: what one step's mails (recipients) and letters
+    (signatory) ask about the office, read once per office object and day."""
+    on = on or timezone.localdate()
+    key = (on, _generation[0])
+    memo = getattr(office, "_ppid_staff", None)
+    if memo is None or memo[0] != key:
+        rows = list(
+            Appointment.objects.current(on)
+            .filter(office=office)
+            .order_by("-valid_from", "-id")
+            .values(
+                "role", "person_name", "position", "nip", "user__email", "user__is_active",
+                "user__first_name", "user__last_name", "user__username",
+            )
+        )  # fmt: skip
+        memo = (key, rows)
+        office._ppid_staff = memo
+    return memo[1]
 
 
 def _appointments(user) -> list[tuple[int, str]]:
