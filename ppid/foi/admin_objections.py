@@ -241,6 +241,8 @@ def objection_detail(request, uid):
         "events": _timeline(objection),
         "can_act": can_act,
         "can_decide": is_open and objections.is_deciding_atasan(user, objection),
+        "can_review": objection.status in {Objection.Status.FILED, Objection.Status.DELIBERATION}
+        and objections.is_deciding_atasan(user, objection),
         "can_deliberate": can_act
         and objection.status in {Objection.Status.FILED, Objection.Status.IN_REVIEW}
         and objections.may_deliberate(objection.grounds),
@@ -302,6 +304,22 @@ def deliberate(request, uid):
         submit=_("Start deliberation"),
         success=_("Deliberation started."),
         call=lambda o, d: objections.objection_deliberate(o, actor=request.user, note=d["note"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, uid):
+    objection = objections.objection_for_staff(request.user, uid)
+    if not objections.is_deciding_atasan(request.user, objection):
+        raise PermissionDenied
+    return _step(
+        request,
+        uid,
+        form_class=NoteForm,
+        title=_("Take the objection up for review"),
+        submit=_("Take up for review"),
+        success=_("The objection is under review by the Atasan PPID."),
+        call=lambda o, d: objections.objection_review(o, actor=request.user, note=d["note"]),
     )
 
 
@@ -526,6 +544,7 @@ urlpatterns = [
     path("intake/<uuid:request_uid>/", intake, name="intake"),
     path("<uuid:uid>/", objection_detail, name="objection"),
     path("<uuid:uid>/deliberate/", deliberate, name="deliberate"),
+    path("<uuid:uid>/review/", review, name="review"),
     path("<uuid:uid>/settle/", settle, name="settle"),
     path("<uuid:uid>/decide/", decide, name="decide"),
     path("<uuid:uid>/reply/", reply, name="reply"),

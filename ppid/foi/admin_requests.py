@@ -315,6 +315,7 @@ def _event_labels() -> dict[str, str]:
         "withdrawn": _("Withdrawn"),
         "survey_submitted": _("Satisfaction survey answered"),
         "objection_granted": _("Objection granted: handled again"),
+        "objection_review_started": _("Objection under review by the Atasan PPID"),
         "personal_data_purged": _("Personal data purged after retention"),
     }
 

@@ -513,6 +513,35 @@ def objection_deliberate(objection: Objection, *, actor, note: str = "") -> Obje
 
 
 @transaction.atomic
+def objection_review(objection: Objection, *, actor, note: str = "") -> Objection:
+    """The Atasan PPID takes the objection up (§14.2 DIPROSES_ATASAN): from the filing,
+    or after a deliberation that reached no agreement. The note says how it is examined
+    (e.g. a Tim Pertimbangan convened, the consequence test repeated)."""
+    if actor is None or not is_deciding_atasan(actor, objection):
+        raise PermissionDenied(_("Only the Atasan PPID of this public body decides objections."))
+    objection = _locked(objection)
+    if objection.status not in {Objection.Status.FILED, Objection.Status.DELIBERATION}:
+        raise ValidationError(
+            _("Only a filed objection, or one in deliberation, can be taken up for review.")
+        )
+    note = _clean_text(note, "note", required=False)
+    old = objection.status
+    objection.status = Objection.Status.IN_REVIEW
+    objection.save(update_fields=["status"])
+    appointment = _atasan_appointment_of(actor, objection.request)
+    _record(
+        objection,
+        objection,
+        "review_started",
+        actor=actor,
+        role="superuser" if actor.is_superuser and appointment is None else Role.ATASAN_PPID,
+        reason=note,
+        changes={"status": [old, objection.status]},
+    )
+    return objection
+
+
+@transaction.atomic
 def objection_settle(objection: Objection, *, actor, agreement: str) -> Objection:
     """Close a deliberation with the agreement reached (F29); it is the response (col. h–i)."""
     role = _require_actor(actor, objection)

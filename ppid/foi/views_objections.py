@@ -158,6 +158,7 @@ def _public_labels() -> dict[str, str]:
     return {
         "filed": _("Objection received and registered"),
         "deliberation_started": _("Deliberation (musyawarah) started"),
+        "review_started": _("Under review by the Atasan PPID"),
         "settled": _("Settled by deliberation"),
         "decided": _("The Atasan PPID responded"),
         "unanswered": _("The response period passed without a response"),

@@ -15,6 +15,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +41,7 @@ from .forms_public import (
     WithdrawForm,
     new_form_token,
 )
-from .models import OPEN_STATUSES, InformationRequest, Letter
+from .models import OPEN_STATUSES, Handover, InformationRequest, Letter
 
 # Session keys: uids of the requests this browser has proved access to, and the tracking
 # tokens of requests just submitted (shown once on the confirmation page, then dropped).
@@ -244,6 +245,7 @@ def _public_labels() -> dict[str, str]:
         "survey_submitted": _("Satisfaction survey answered"),
         "objection_filed": _("Objection filed with the Atasan PPID"),
         "objection_deliberation_started": _("Objection: deliberation started"),
+        "objection_review_started": _("Objection: under review by the Atasan PPID"),
         "objection_settled": _("Objection settled by deliberation"),
         "objection_decided": _("Objection decided by the Atasan PPID"),
         "objection_granted": _("Objection granted: the request is handled again"),
@@ -378,19 +380,26 @@ def case_handover(request, uid, pk):
     handover = next((h for h in _handovers(case) if h.pk == pk and h.available), None)
     if handover is None:
         raise Http404
-    name = handover.file_name or handover.file.name.rsplit("/", 1)[-1]
-    return _stream(handover.file, name, "application/octet-stream")
+    return _handover_stream(request, handover)
 
 
 @require_safe
 def handover_download(request, token):
-    """The electronic copy handed over (§13.4): a one-time link that expires; an expired or
+    """The electronic copy handed over (§13.4): a private link that expires; an expired or
     unknown link is the ordinary 404 page."""
     handover = services.handover_by_token(token) if len(token) <= 200 else None
     if handover is None or not handover.file:
         raise Http404
+    return _handover_stream(request, handover)
+
+
+def _handover_stream(request, handover):
+    """The file, counted once per GET (the officers' case page shows the count)."""
     name = handover.file_name or handover.file.name.rsplit("/", 1)[-1]
-    return _stream(handover.file, name, "application/octet-stream")
+    response = _stream(handover.file, name, "application/octet-stream")
+    if request.method == "GET":
+        Handover.objects.filter(pk=handover.pk).update(downloads=F("downloads") + 1)
+    return response
 
 
 # --- citizen accounts -----------------------------------------------------------------

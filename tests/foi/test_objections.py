@@ -243,6 +243,45 @@ def test_another_office_cannot_open_deliberation(rejected, officer_b):
         objections.objection_deliberate(objection, actor=officer_b)
 
 
+# --- review by the Atasan (§14.2 DIPROSES_ATASAN) ----------------------------------------
+
+
+def test_the_atasan_takes_an_objection_up_after_a_failed_deliberation(
+    rejected, officer_a, atasan
+):
+    objection = file(rejected, grounds=["f"])
+    objections.objection_deliberate(objection, actor=officer_a)
+    objections.objection_review(objection, actor=atasan, note="Tim Pertimbangan dibentuk")
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.IN_REVIEW
+    event = events_for(objection).last()
+    assert (event.action, event.actor_role, event.reason) == (
+        "review_started",
+        "atasan_ppid",
+        "Tim Pertimbangan dibentuk",
+    )
+    # Under review, deliberation may still be tried and the Atasan decides.
+    objections.objection_decide(objection, actor=atasan, decision="grant", reasons="")
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.GRANTED
+
+
+@pytest.mark.parametrize("who", ["officer_a", "utama_officer", "officer_b", "outsider"])
+def test_only_the_atasan_takes_an_objection_up(rejected, request, who):
+    objection = file(rejected)
+    with pytest.raises(PermissionDenied):
+        objections.objection_review(objection, actor=request.getfixturevalue(who))
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.FILED
+
+
+def test_an_answered_objection_cannot_be_taken_up_again(rejected, atasan):
+    objection = file(rejected)
+    objections.objection_decide(objection, actor=atasan, decision="uphold", reasons="Pasal 17")
+    with pytest.raises(ValidationError):
+        objections.objection_review(objection, actor=atasan)
+
+
 # --- decision (F30(2)-(3)): only the Atasan; uphold needs reasons ------------------------
 
 

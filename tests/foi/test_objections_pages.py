@@ -267,6 +267,7 @@ def _admin_urls(objection, dispute):
         "deliberate": reverse(name + "deliberate", args=[u]),
         "settle": reverse(name + "settle", args=[u]),
         "decide": reverse(name + "decide", args=[u]),
+        "review": reverse(name + "review", args=[u]),
         "reply": reverse(name + "reply", args=[u]),
         "letter": reverse(name + "letter", args=[u, objection.letters.first().uid]),
         "dispute_add": reverse(name + "dispute_add", args=[u]),
@@ -324,7 +325,7 @@ def test_handlers_and_the_atasan_open_every_page(disputed, objection, request, w
         expected |= {"intake_start": 404, "intake": 404}
     for name, url in _admin_urls(objection, disputed).items():
         response = client.get(url)
-        if name == "decide" and who in ("officer_a", "utama_officer"):
+        if name in ("decide", "review") and who in ("officer_a", "utama_officer"):
             assert response.status_code == 302 and response.url == "/admin/", name
             continue
         assert response.status_code == expected[name], (name, response.status_code)
@@ -357,6 +358,19 @@ def test_only_the_atasan_gets_the_decision_page(objection, officer_a, atasan):
     assert done.status_code == 302
     objection.refresh_from_db()
     assert objection.status == Objection.Status.GRANTED
+
+
+def test_the_atasan_takes_the_objection_up_from_its_page(objection, officer_a, atasan):
+    detail = reverse("foi_objections_admin:objection", args=[objection.uid])
+    url = reverse("foi_objections_admin:review", args=[objection.uid])
+    assert url not in client_for(officer_a).get(detail).content.decode()
+    client = client_for(atasan)
+    assert url in client.get(detail).content.decode()
+    response = client.post(url, {"note": "Tim Pertimbangan dibentuk"})
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.IN_REVIEW
+    assert url not in client.get(detail).content.decode()
 
 
 def test_actions_need_the_csrf_token(objection, atasan):

@@ -332,6 +332,16 @@ def test_the_handover_link_streams_the_file_as_an_attachment(client, handed_over
     assert "no-store" in response["Cache-Control"]
 
 
+def test_each_handover_download_is_counted_for_the_officers(client, handed_over):
+    handover, download_token = handed_over
+    url = reverse("foi:handover_download", args=[download_token])
+    client.get(url)
+    client.get(url)
+    client.head(url)  # a HEAD is not a download
+    handover.refresh_from_db()
+    assert handover.downloads == 2
+
+
 def test_an_unknown_or_expired_handover_link_is_the_indonesian_404_page(client, handed_over):
     handover, download_token = handed_over
     response = client.get(reverse("foi:handover_download", args=["unknown-token"]))
