@@ -246,9 +246,7 @@ def test_another_office_cannot_open_deliberation(rejected, officer_b):
 # --- review by the Atasan (§14.2 DIPROSES_ATASAN) ----------------------------------------
 
 
-def test_the_atasan_takes_an_objection_up_after_a_failed_deliberation(
-    rejected, officer_a, atasan
-):
+def test_the_atasan_takes_an_objection_up_after_a_failed_deliberation(rejected, officer_a, atasan):
     objection = file(rejected, grounds=["f"])
     objections.objection_deliberate(objection, actor=officer_a)
     objections.objection_review(objection, actor=atasan, note="Tim Pertimbangan dibentuk")
