@@ -95,19 +95,27 @@ def _tidy(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def requester_mails(request, kind: str, **context) -> list[dict]:
+    """The requester's mail about one step, as outbox_write() arguments without `about`
+    (none when he left no e-mail address)."""
+    if not request.email:
+        return []
+    subject, body = _render("requester", kind, REQUESTER_SUBJECTS, request, context)
+    return [
+        {
+            "to": request.email,
+            "subject": subject,
+            "body": body,
+            "office": request.office,
+            "kind": f"requester:{kind}",
+        }
+    ]
+
+
 def notify_requester(request, kind: str, **context) -> None:
     """Write the requester's mail about one step (none when he left no e-mail address)."""
-    if not request.email:
-        return
-    subject, body = _render("requester", kind, REQUESTER_SUBJECTS, request, context)
-    outbox_write(
-        to=request.email,
-        subject=subject,
-        body=body,
-        about=request,
-        office=request.office,
-        kind=f"requester:{kind}",
-    )
+    for mail in requester_mails(request, kind, **context):
+        outbox_write(**mail, about=request)
 
 
 def office_recipients(office, kind: str = "") -> list[str]:
@@ -123,20 +131,21 @@ def office_recipients(office, kind: str = "") -> list[str]:
     return sorted(emails)
 
 
-def notify_office(office, kind: str, request, *, recipients=None, **context) -> None:
-    """Write one mail per officer of `office` about `request` (to `recipients` when the
-    caller read office_recipients() already)."""
+def office_mails(office, kind: str, request, *, recipients=None, **context) -> list[dict]:
+    """One mail per officer of `office` about `request` (to `recipients` when the caller
+    read office_recipients() already), as outbox_write() arguments without `about`."""
     if recipients is None:
         recipients = office_recipients(office, kind)
     if not recipients:
-        return
+        return []
     subject, body = _render("office", kind, OFFICE_SUBJECTS, request, {"office": office, **context})
-    for email in recipients:
-        outbox_write(
-            to=email,
-            subject=subject,
-            body=body,
-            about=request,
-            office=office,
-            kind=f"office:{kind}",
-        )
+    return [
+        {"to": email, "subject": subject, "body": body, "office": office, "kind": f"office:{kind}"}
+        for email in recipients
+    ]
+
+
+def notify_office(office, kind: str, request, *, recipients=None, **context) -> None:
+    """Write one mail per officer of `office` about `request`."""
+    for mail in office_mails(office, kind, request, recipients=recipients, **context):
+        outbox_write(**mail, about=request)

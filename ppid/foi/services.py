@@ -40,7 +40,7 @@ from ppid.core.calendar import (
 from ppid.core.events import event_record
 from ppid.core.models import Event
 from ppid.core.numbering import next_number, numbering_transaction
-from ppid.core.outbox import outbox_batch
+from ppid.core.outbox import outbox_batch, outbox_write
 from ppid.core.uploads import check_upload
 from ppid.organizations.access import office_ids_for, role_in_office
 from ppid.organizations.models import Appointment, Body, Office, Role
@@ -68,7 +68,13 @@ from .models import (
     ServiceSettings,
     Survey,
 )
-from .notifications import notify_office, notify_requester, office_recipients
+from .notifications import (
+    notify_office,
+    notify_requester,
+    office_mails,
+    office_recipients,
+    requester_mails,
+)
 from .rules import LIMITS
 from .validators import nik_problem, phone_problem, text_problem
 
@@ -454,7 +460,12 @@ def _validate_submission(data: RequestData, actor) -> dict:
     }
 
 
-def _insert_request(
+# Stands for the registration number in what is prepared before the number is taken (the
+# mails of a new request); no submitted text can hold it, control characters are refused.
+PENDING_NUMBER = "\x00nomor-pendaftaran\x00"
+
+
+def _new_request(
     *,
     office: Office,
     values: dict,
@@ -464,16 +475,12 @@ def _insert_request(
     referred_from: InformationRequest | None = None,
     due: DueDate | None = None,
 ) -> tuple[InformationRequest, str]:
-    """Number the request, compute D2 (unless given) and store it (inside the caller's
-    transaction)."""
+    """The request as it will be stored, with D2 computed (unless given), but not yet
+    numbered nor saved (_number does both)."""
     received_at = values["received_at"]
-    year = _local_date(received_at).year
     if due is None:
         due = due_date(received_at, LIMITS.response_wd, body=office.body)
     token = _tracking_token(key_hash)
-    # D1 (F17): the number is proof of receipt, issued in the creating transaction. Taken
-    # as late as possible: it locks the office's series until the transaction ends.
-    seq = next_number(f"request:{office.pk}", year)
     person = {
         "requester_kind": values["kind"],
         "requester_name": values["name"],
@@ -487,10 +494,9 @@ def _insert_request(
         },
     }  # fmt: skip
     request = InformationRequest(
-        registration_number=f"{_number_prefix(office)}/PERMOHONAN/{year}/{seq:05d}",
+        registration_number=PENDING_NUMBER,
         number_office=office,
-        number_year=year,
-        number_seq=seq,
+        number_year=_local_date(received_at).year,
         body=office.body,
         office=office,
         channel=values["channel"],
@@ -516,8 +522,40 @@ def _insert_request(
         request.id_scan = values["id_scan"]
     if values.get("proxy_letter") is not None:
         request.proxy_letter = values["proxy_letter"]
-    request.save()
     return request, token
+
+
+def _number(request: InformationRequest) -> None:
+    """D1 (F17): number the request and store it, inside the caller's transaction. The
+    number is proof of receipt; taking it locks the office's series until the transaction
+    ends, so it is taken as late as possible."""
+    office, year = request.number_office, request.number_year
+    seq = next_number(f"request:{office.pk}", year)
+    request.number_seq = seq
+    request.registration_number = f"{_number_prefix(office)}/PERMOHONAN/{year}/{seq:05d}"
+    request.save()
+
+
+def _insert_request(**kwargs) -> tuple[InformationRequest, str]:
+    """_new_request and _number at once (inside the caller's transaction)."""
+    request, token = _new_request(**kwargs)
+    _number(request)
+    return request, token
+
+
+def _receipt_mails(
+    request: InformationRequest, token: str, recipients: list[str] | None = None
+) -> list[dict]:
+    """The requester's receipt mail and the office's notice of a new request."""
+    return requester_mails(
+        request,
+        "submitted",
+        tracking_url=tracking_url(request, token),
+        due_date=request.due_date,
+        received_at=request.received_at,
+    ) + office_mails(
+        request.office, "received", request, recipients=recipients, due_date=request.due_date
+    )
 
 
 def _announce(
@@ -527,8 +565,10 @@ def _announce(
     actor,
     changes: dict,
     recipients: list[str] | None = None,
+    mails: list[dict] | None = None,
 ) -> None:
-    """The first event, the receipt letter and the two notifications of a new request."""
+    """The first event, the receipt letter and the two notifications of a new request
+    (`mails` rendered beforehand, with PENDING_NUMBER where the number goes)."""
     event_record(
         subject=request,
         action="submitted",
@@ -537,21 +577,14 @@ def _announce(
         changes={"channel": request.channel, "office": request.office.slug, **changes},
     )
     letters.letter_create(request, Letter.Kind.RECEIPT, actor=actor)
+    if mails is None:
+        mails = _receipt_mails(request, token, recipients)
+    number = request.registration_number
     with outbox_batch():
-        notify_requester(
-            request,
-            "submitted",
-            tracking_url=tracking_url(request, token),
-            due_date=request.due_date,
-            received_at=request.received_at,
-        )
-        notify_office(
-            request.office,
-            "received",
-            request,
-            recipients=recipients,
-            due_date=request.due_date,
-        )
+        for mail in mails:
+            subject = mail["subject"].replace(PENDING_NUMBER, number)
+            body = mail["body"].replace(PENDING_NUMBER, number)
+            outbox_write(**{**mail, "subject": subject, "body": body}, about=request)
 
 
 def _replay(key_hash: str | None) -> InformationRequest | None:
@@ -581,28 +614,28 @@ def request_submit(
         if office is None or office.pk not in handling_office_ids(actor):
             raise PermissionDenied(_("You are not appointed to receive this office's requests."))
     values = _validate_submission(data, actor)
-    # Read before the transaction: the office's number series stays locked from numbering
-    # to commit, so that part holds only the writes (docs/benchmarks.md, submissions).
+    # Prepared before the transaction: the office's number series stays locked from
+    # numbering to commit, so that part holds only the writes (docs/benchmarks.md,
+    # submissions). The mails are rendered with PENDING_NUMBER for the number.
     office = data.office
-    due = due_date(values["received_at"], LIMITS.response_wd, body=office.body)
-    recipients = office_recipients(office, "received")
+    request, token = _new_request(
+        office=office, values=values, user=user, created_by=actor, key_hash=key_hash
+    )
+    mails = _receipt_mails(request, token, office_recipients(office, "received"))
     letters.letter_prepare(office)
     with numbering_transaction():
         if (existing := _replay(key_hash)) is not None:
             return Submitted(existing, None, False)
         try:
             with transaction.atomic():
-                request, token = _insert_request(
-                    office=office, values=values, user=user, created_by=actor,
-                    key_hash=key_hash, due=due,
-                )  # fmt: skip
+                _number(request)
         except IntegrityError:
             # Two submissions with one key raced: the loser's savepoint (number included)
             # is rolled back, and it answers with the winner's request.
             if (existing := _replay(key_hash)) is not None:
                 return Submitted(existing, None, False)
             raise
-        _announce(request, token, actor=actor, changes={}, recipients=recipients)
+        _announce(request, token, actor=actor, changes={}, mails=mails)
     return Submitted(request, token, True)
 
 

@@ -168,3 +168,9 @@ def test_the_submission_writes_the_requester_and_office_mails(make_request, offi
     requester_mail = OutboxMessage.objects.get(kind="requester:submitted")
     assert "/permohonan/lacak/" in requester_mail.body
     assert request.registration_number in requester_mail.subject
+    # Both are rendered before the number is taken; the number replaces the stand-in.
+    for mail in OutboxMessage.objects.all():
+        assert (
+            request.registration_number in mail.subject and request.registration_number in mail.body
+        )
+        assert "\x00" not in mail.subject + mail.body
