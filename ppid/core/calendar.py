@@ -172,39 +172,39 @@ def policy_for(body=None) -> Policy:
     return Policy(**row, calendar_version=version, region=region)
 
 
-# The calendar's active days, read once per calendar version and process: every deadline
-# computation (a submission computes two) read them from the database before. Any change
-# goes through a new CalendarRevision (the version), and changes made in this process
-# also count (tests create days directly).
-_days_cache: dict = {"key": None, "rows": []}
+# The calendar's active days and the counting policies, read once per calendar version and
+# process: every deadline computation (a submission computes two) read them from the
+# database before. Any change goes through a new CalendarRevision (the version:
+# policy_update makes one too), and saves made in this process also count (tests create
+# days directly).
+_cache: dict = {}
 _local_changes = [0]
 
 
 @receiver([post_save, post_delete], sender=CalendarDay)
-def _calendar_day_saved(**kwargs) -> None:
+@receiver([post_save, post_delete], sender=CountingPolicy)
+def _calendar_saved(**kwargs) -> None:
     _local_changes[0] += 1
 
 
 def calendar_cache_clear() -> None:
-    _days_cache["key"] = None
-    _policy_cache["key"] = None
+    _cache.clear()
 
 
-# The counting policies likewise: every change to one goes through policy_update, which
-# makes a new CalendarRevision (so the version changes); saves in this process count too.
-_policy_cache: dict = {"key": None, "rows": {}}
-
-
-@receiver([post_save, post_delete], sender=CountingPolicy)
-def _policy_saved(**kwargs) -> None:
-    _local_changes[0] += 1
+def _per_version(name: str, version: int, read):
+    key = (version, _local_changes[0])
+    hit = _cache.get(name)
+    if hit is None or hit[0] != key:
+        hit = _cache[name] = (key, read())
+    return hit[1]
 
 
 def _policy_rows(version: int) -> dict:
-    """{body id or None (the default row): the policy's fields}, read once per version."""
-    key = (version, _local_changes[0])
-    if _policy_cache["key"] != key:
-        _policy_cache["rows"] = {
+    """{body id or None (the default row): the policy's fields}."""
+    return _per_version(
+        "policies",
+        version,
+        lambda: {
             row.pop("body_id"): row
             for row in CountingPolicy.objects.values(
                 "body_id",
@@ -213,21 +213,20 @@ def _policy_rows(version: int) -> dict:
                 "service_opens",
                 "service_closes",
             )
-        }
-        _policy_cache["key"] = key
-    return _policy_cache["rows"]
+        },
+    )
 
 
 def _active_days(version: int) -> list[tuple]:
-    key = (version, _local_changes[0])
-    if _days_cache["key"] != key:
-        _days_cache["rows"] = list(
+    return _per_version(
+        "days",
+        version,
+        lambda: list(
             CalendarDay.objects.filter(removed_at__isnull=True)
             .order_by("date", "id")
             .values_list("date", "kind", "name", "region")
-        )
-        _days_cache["key"] = key
-    return _days_cache["rows"]
+        ),
+    )
 
 
 class Calendar:

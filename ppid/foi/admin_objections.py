@@ -307,12 +307,17 @@ def deliberate(request, uid):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def review(request, uid):
+def _atasan_step(request, uid, **step):
+    """_step for the Atasan PPID's own steps: anyone else is refused."""
     objection = objections.objection_for_staff(request.user, uid)
     if not objections.is_deciding_atasan(request.user, objection):
         raise PermissionDenied
-    return _step(
+    return _step(request, uid, **step)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, uid):
+    return _atasan_step(
         request,
         uid,
         form_class=NoteForm,
@@ -340,10 +345,7 @@ def settle(request, uid):
 
 @require_http_methods(["GET", "POST"])
 def decide(request, uid):
-    objection = objections.objection_for_staff(request.user, uid)
-    if not objections.is_deciding_atasan(request.user, objection):
-        raise PermissionDenied
-    return _step(
+    return _atasan_step(
         request,
         uid,
         form_class=DecideForm,

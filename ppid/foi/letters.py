@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from ppid.core.calendar import WEEKDAY_NAMES, due_date, policy_for
 from ppid.core.numbering import next_number
-from ppid.organizations.access import office_staff
-from ppid.organizations.models import Body, Office, Role
+from ppid.organizations.access import memo_changed, office_staff, scope_memo
+from ppid.organizations.models import Office, Role
 from ppid.registry.exports import _pdf_font
 
 from .models import (
@@ -635,16 +635,9 @@ def _text(value) -> str:
     return escape(_CONTROL_CHARS.sub("", str(value))).replace("\n", "<br/>")
 
 
-# The letterhead is read once per office object (one request) unless the settings, the
-# body or the office change meanwhile in this process.
-_letterhead_generation = [0]
-
-
-@receiver([post_save, post_delete], sender=ServiceSettings)
-@receiver([post_save, post_delete], sender=Body)
-@receiver([post_save, post_delete], sender=Office)
-def _letterhead_changed(**kwargs) -> None:
-    _letterhead_generation[0] += 1
+# The letterhead is read once per office object (organizations.access.scope_memo), afresh
+# when the settings, the body or the office change.
+receiver([post_save, post_delete], sender=ServiceSettings)(memo_changed)
 
 
 def letter_prepare(office: Office) -> None:
@@ -656,12 +649,10 @@ def letter_prepare(office: Office) -> None:
 
 def letterhead_lines(office: Office) -> list[str]:
     """ServiceSettings.letterhead when the body set one, else its name and contacts."""
-    memo = getattr(office, "_ppid_letterhead", None)
-    if memo is not None and memo[0] == _letterhead_generation[0]:
-        return list(memo[1])
-    lines = _letterhead_lines(office)
-    office._ppid_letterhead = (_letterhead_generation[0], lines)
-    return list(lines)
+    memo = scope_memo(office)
+    if "letterhead" not in memo:
+        memo["letterhead"] = _letterhead_lines(office)
+    return list(memo["letterhead"])
 
 
 def _letterhead_lines(office: Office) -> list[str]:

@@ -13,29 +13,32 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Appointment, Office, Role
+from .models import Appointment, Body, Office, Role
 
 # A back-office page asks for the same scope many times (menus, permission checks, the
-# page's own queries). Each user object keeps what it read: request.user lives for one
-# request. A change to any appointment or office in this process starts afresh, and the
-# day is part of the key, because appointments start and end on dates (F48).
+# page's own queries), and one step asks the same of its office (mails, letters). Each
+# user or office object keeps what it read: it lives for one request. A change to any
+# appointment, office, body or user in this process starts afresh (other modules add their
+# own models with memo_changed), and the day is part of the key, because appointments
+# start and end on dates (F48).
 _generation = [0]
 
 
 @receiver([post_save, post_delete], sender=Appointment)
 @receiver([post_save, post_delete], sender=Office)
+@receiver([post_save, post_delete], sender=Body)
 @receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
-def _scope_changed(**kwargs) -> None:
+def memo_changed(**kwargs) -> None:
     _generation[0] += 1
 
 
-def scope_memo(user) -> dict:
-    """A per-request cache on the user object for scope computations (see above)."""
+def scope_memo(obj) -> dict:
+    """A per-request cache on a user or office object (see above)."""
     key = (timezone.localdate(), _generation[0])
-    memo = getattr(user, "_ppid_scope", None)
+    memo = getattr(obj, "_ppid_scope", None)
     if memo is None or memo["key"] != key:
         memo = {"key": key}
-        user._ppid_scope = memo
+        obj._ppid_scope = memo
     return memo
 
 
@@ -44,10 +47,9 @@ def office_staff(office: Office, on=None) -> list[dict]:
     appointee's e-mail and names: what one step's mails (recipients) and letters
     (signatory) ask about the office, read once per office object and day."""
     on = on or timezone.localdate()
-    key = (on, _generation[0])
-    memo = getattr(office, "_ppid_staff", None)
-    if memo is None or memo[0] != key:
-        rows = list(
+    memo = scope_memo(office)
+    if ("staff", on) not in memo:
+        memo["staff", on] = list(
             Appointment.objects.current(on)
             .filter(office=office)
             .order_by("-valid_from", "-id")
@@ -56,9 +58,7 @@ def office_staff(office: Office, on=None) -> list[dict]:
                 "user__first_name", "user__last_name", "user__username",
             )
         )  # fmt: skip
-        memo = (key, rows)
-        office._ppid_staff = memo
-    return memo[1]
+    return memo["staff", on]
 
 
 def _appointments(user) -> list[tuple[int, str]]:

@@ -250,6 +250,22 @@ def test_with_the_database_queue_a_committed_write_leaves_one_task_row(
     assert row.task_path == "ppid.core.tasks.send_outbox"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_commits_while_a_send_task_waits_unclaimed_add_no_task(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(3):
+        with transaction.atomic():
+            write(1)
+    # The waiting task will read all three commits' messages.
+    assert DBTaskResult.objects.count() == 1
+    DBTaskResult.objects.update(status="RUNNING")  # a worker claimed it
+    with transaction.atomic():
+        write(1)
+    assert DBTaskResult.objects.count() == 2
+
+
 @pytest.mark.django_db
 def test_the_task_schedules_itself_for_the_earliest_retry(smtp, settings):
     from django_tasks_db.models import DBTaskResult
