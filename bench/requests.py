@@ -1359,10 +1359,16 @@ def report(args, figures):
     bare, numbering = figures.get("bare_http"), figures.get("numbering")
     for key in [k for k in figures if k.startswith("submit_") and k != "submit_in_process"]:
         s, name = figures[key], key.removeprefix("submit_").split("_")[0]
-        # Paced, the throughput is the rate asked by construction: every scheduled
-        # submission must have gone out in time.
-        rate_ok = s["not_sent"] == 0 if s["rate_asked"] else s["per_s"] >= TARGETS["submit_rps"]
-        ok = rate_ok and s["errors"] == 0 and s["p99_ms"] <= TARGETS["submit_p99_ms"]
+        # The target (issue 3 §8) is a rate with a latency at that rate. Saturated, the
+        # 32 clients measure the capacity: it must reach the rate, and its latency is only
+        # queueing (32 clients / throughput), so its p99 is reported, not judged. Paced at
+        # the target rate, every scheduled submission must go out in time and p99 is judged.
+        if s["rate_asked"]:
+            rate_ok = s["not_sent"] == 0
+            ok = rate_ok and s["errors"] == 0 and s["p99_ms"] <= TARGETS["submit_p99_ms"]
+        else:
+            rate_ok = s["per_s"] >= TARGETS["submit_rps"]
+            ok = rate_ok and s["errors"] == 0
         below_target = s["rate_asked"] and s["rate_asked"] < TARGETS["submit_rps"]
         rows.append(
             (
@@ -1477,8 +1483,13 @@ def main():
     if inbox and inbox["p95_ms"] > TARGETS["inbox_p95_ms"] and not args.profile:
         profile_inbox(structure, figures)
     saturated = figures.get("submit_saturated")
-    missed = saturated and (
-        saturated["p99_ms"] > TARGETS["submit_p99_ms"] or saturated["per_s"] < TARGETS["submit_rps"]
+    paced = [
+        figures[k]
+        for k in figures
+        if k.startswith("submit_paced") and figures[k]["rate_asked"] >= TARGETS["submit_rps"]
+    ]
+    missed = (saturated and saturated["per_s"] < TARGETS["submit_rps"]) or any(
+        s["not_sent"] or s["p99_ms"] > TARGETS["submit_p99_ms"] for s in paced
     )
     if args.profile or missed:
         phase_submit_profile(args, figures)

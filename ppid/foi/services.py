@@ -623,19 +623,17 @@ def request_submit(
     )
     mails = _receipt_mails(request, token, office_recipients(office, "received"))
     letters.letter_prepare(office)
-    with numbering_transaction():
+    try:
+        with numbering_transaction():
+            _number(request)
+            _announce(request, token, actor=actor, changes={}, mails=mails)
+    except IntegrityError:
+        # Two submissions with one key raced past _replay: the UNIQUE submission key
+        # stops the loser, whose whole transaction (its number included, so no gap) is
+        # rolled back, and it answers with the winner's request.
         if (existing := _replay(key_hash)) is not None:
             return Submitted(existing, None, False)
-        try:
-            with transaction.atomic():
-                _number(request)
-        except IntegrityError:
-            # Two submissions with one key raced: the loser's savepoint (number included)
-            # is rolled back, and it answers with the winner's request.
-            if (existing := _replay(key_hash)) is not None:
-                return Submitted(existing, None, False)
-            raise
-        _announce(request, token, actor=actor, changes={}, mails=mails)
+        raise
     return Submitted(request, token, True)
 
 
