@@ -695,6 +695,21 @@ def calendar_seed(
     return results
 
 
+def calendar_seed_ahead(today: datetime.date | None = None) -> list[SeedYear]:
+    """Seed this year and next when they hold no seeded day yet (F44), so that a deadline
+    crossing into a new year counts that year's holidays even on an installation seeded
+    years ago. The clock runs it; a year once seeded is left to the PPID Utama's edits."""
+    year = (today or timezone.localdate()).year
+    missing = [
+        y
+        for y in (year, year + 1)
+        if not CalendarDay.objects.filter(
+            date__year=y, region="", origin__startswith="seed:"
+        ).exists()
+    ]
+    return [r for r in calendar_seed(missing) if r.added] if missing else []
+
+
 def default_seed_years(today: datetime.date | None = None) -> list[int]:
     year = (today or timezone.localdate()).year
     return [year - 1, year, year + 1]

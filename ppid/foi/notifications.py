@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ppid.core.outbox import outbox_write
 from ppid.organizations.access import office_staff
-from ppid.organizations.models import Role
+from ppid.organizations.models import Office, Role
 
 from .letters import rupiah
 from .rules import LIMITS
@@ -149,3 +149,35 @@ def notify_office(office, kind: str, request, *, recipients=None, **context) -> 
     """Write one mail per officer of `office` about `request`."""
     for mail in office_mails(office, kind, request, recipients=recipients, **context):
         outbox_write(**mail, about=request)
+
+
+def notify_calendar_review(seeded) -> None:
+    """Ask the officers of every PPID Utama to review the working-day calendar of the years
+    just seeded from the `holidays` package (F44): the government's joint decree on cuti
+    bersama is often revised after the package was released, and only they can add or
+    remove a day."""
+    years = ", ".join(str(r.year) for r in seeded)
+    try:
+        url = settings.SITE_URL.rstrip("/") + reverse("calendar_admin:index")
+    except NoReverseMatch:
+        url = ""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_("Review the working-day calendar of %(years)s") % {"years": years})
+        for office in Office.objects.filter(kind=Office.Kind.UTAMA).select_related("body"):
+            recipients = office_recipients(office)
+            if not recipients:
+                continue
+            body = _tidy(
+                render_to_string(
+                    "foi/mail/office/calendar_review.txt",
+                    {"office": office, "seeded": seeded, "years": years, "calendar_url": url},
+                )
+            )
+            for email in recipients:
+                outbox_write(
+                    to=email,
+                    subject=subject,
+                    body=body,
+                    office=office,
+                    kind="office:calendar_review",
+                )

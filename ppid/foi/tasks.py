@@ -8,14 +8,31 @@ from django_tasks import task
 
 
 def run_clock() -> dict:
-    """Flag requests whose notice deadline passed (D2/D3), warn of those due soon, and flag
+    """Seed next year's calendar when it is missing (and ask each PPID Utama to review it),
+    flag requests whose notice deadline passed (D2/D3), warn of those due soon, and flag
     objections the Atasan PPID has not answered within D5."""
+    from .notifications import notify_calendar_review
     from .objections import mark_unanswered
     from .services import mark_late
 
-    result = {"marked_late": mark_late(), "objections_unanswered": mark_unanswered()}
+    seeded = _seed_calendar_ahead()
+    result = {
+        "marked_late": mark_late(),
+        "objections_unanswered": mark_unanswered(),
+        "calendar_years_seeded": [r.year for r in seeded],
+    }
+    if seeded:
+        notify_calendar_review(seeded)
     _refresh_planner_statistics()
     return result
+
+
+def _seed_calendar_ahead():
+    """Next year's holidays and cuti bersama from the `holidays` package, seeded before the
+    year starts (a new calendar version: open cases are recomputed, C8)."""
+    from ppid.core.calendar import calendar_seed_ahead
+
+    return calendar_seed_ahead()
 
 
 def _refresh_planner_statistics() -> None:

@@ -259,6 +259,19 @@ def test_seeding_records_the_legal_sources():
     assert CalendarDay.objects.get(date=d("2025-12-25")).source.startswith("Keppres 8/2024")
 
 
+def test_seeding_ahead_fills_only_the_years_never_seeded(superuser):
+    from ppid.core.calendar import calendar_seed_ahead
+
+    calendar_seed([2026])
+    # A year whose seeded days were all removed by hand still counts as seeded.
+    for day in CalendarDay.objects.filter(date__year=2026):
+        calendar_day_remove(day, actor=superuser, reason="Uji")
+    assert [r.year for r in calendar_seed_ahead(d("2026-03-01"))] == [2027]
+    assert calendar_seed_ahead(d("2026-12-31")) == []
+    assert [r.year for r in calendar_seed_ahead(d("2027-01-01"))] == [2028]
+    assert not CalendarDay.objects.filter(date__year=2026, removed_at__isnull=True).exists()
+
+
 def test_seeding_twice_changes_nothing_the_second_time():
     calendar_seed([2025, 2026])
     count, revisions = CalendarDay.objects.count(), CalendarRevision.objects.count()

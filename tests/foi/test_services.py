@@ -621,8 +621,30 @@ def test_foi_tick_runs_the_clock(make_request, office_a):
         assert "1 request(s) newly marked late" in out.getvalue()
         from ppid.foi.tasks import foi_tick
 
-        assert foi_tick.enqueue().return_value == {"marked_late": 0, "objections_unanswered": 0}
+        assert foi_tick.enqueue().return_value == {
+            "marked_late": 0,
+            "objections_unanswered": 0,
+            "calendar_years_seeded": [],
+        }
     assert InformationRequest.objects.get().late_since == datetime.date(2026, 7, 23)
+
+
+def test_the_clock_seeds_next_years_calendar_once_and_asks_the_ppid_utama_to_review_it(
+    utama_officer, officer_a
+):
+    # F44: an installation seeded in 2025 must still count 2027's holidays in December 2026.
+    from ppid.core.calendar import calendar_seed
+    from ppid.foi.tasks import run_clock
+
+    calendar_seed([2026])
+    with at(datetime.date(2026, 12, 1)):
+        assert run_clock()["calendar_years_seeded"] == [2027]
+        assert run_clock()["calendar_years_seeded"] == []
+    assert CalendarDay.objects.filter(date=datetime.date(2027, 1, 1)).exists()
+    (mail,) = outbox("office:calendar_review")
+    assert mail.to == utama_officer.email  # the Pelaksana's officer is not asked
+    assert mail.subject == "Tinjau kalender hari kerja 2027"
+    assert "SKB" in mail.body and "/admin/calendar/" in mail.body
 
 
 def test_a_calendar_change_recomputes_an_open_requests_deadlines(make_request, office_a, officer_a):

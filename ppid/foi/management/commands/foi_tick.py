@@ -1,5 +1,5 @@
-"""Run the request service's clock: flag late requests and unanswered objections, warn of
-requests due soon.
+"""Run the request service's clock: seed next year's calendar when it is missing, flag late
+requests and unanswered objections, warn of requests due soon.
 
 `make run` runs it every 15 minutes (`--every 900`); in production schedule it with the
 systemd timer in deploy/systemd/, or pass `--enqueue` to hand it to the task worker.
@@ -40,9 +40,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Queued foi_tick ({result.id}).")
             else:
                 counts = run_clock()
+                seeded = counts["calendar_years_seeded"]
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"{counts['marked_late']} request(s) newly marked late, "
+                        (f"Calendar seeded for {seeded}. " if seeded else "")
+                        + f"{counts['marked_late']} request(s) newly marked late, "
                         f"{counts['objections_unanswered']} objection(s) newly unanswered."
                     )
                 )
