@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ppid.organizations",
     "ppid.registry",
     "ppid.foi",
+    "ppid.databank",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -237,6 +238,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Data bank files (CSV, XLSX of whole statistical series) run larger than documents.
+DATABANK_UPLOAD_MAX_BYTES = env_int("DATABANK_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "csv", "png", "jpg"]

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ppid.api import api
+from ppid.databank import urls as databank_urls
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -17,11 +18,16 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ppid.core.urls")),
+    # CKAN Action API v3, DCAT and data.json: no language prefix, no trailing slash.
+    path("", include("ppid.databank.ckan.urls")),
+    # A data bank file's counted download: the same address in every language.
+    path("", include(databank_urls.download_urlpatterns)),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("ppid.registry.urls")),
     path("", include("ppid.foi.urls")),
+    path("", include("ppid.databank.urls")),
     prefix_default_language=False,
 )
 

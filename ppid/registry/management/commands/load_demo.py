@@ -46,6 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, with_passwords: bool = False, **options):
         # Imported here so that `manage.py help` stays fast.
         from ppid.core.calendar import calendar_seed, default_seed_years
+        from ppid.databank.demo import load_databank
         from ppid.foi.demo import load_foi_demo
         from ppid.organizations.demo import NotADemoDatabase, demo_admin_ensure, load_organizations
         from ppid.registry.demo import ITEM_COUNT, load_registry
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             created.update(load_registry(orgs=orgs, progress=progress))
             created["calendar_days"] = sum(r.added for r in calendar_seed(default_seed_years()))
             created.update(load_foi_demo(progress=TextProgress(self.stderr, "Requests")))
+            created.update(load_databank(orgs=orgs))
             admin = demo_admin_ensure(var_dir=settings.VAR_DIR)
         created = {name: n for name, n in sorted(created.items()) if n}
 
@@ -69,6 +71,7 @@ class Command(BaseCommand):
             from ppid.core.pagecache import public_pages_changed
 
             public_pages_changed("registry")
+            public_pages_changed("databank")
             summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in created.items())
             elapsed = time.monotonic() - started
             message = f"Demo data loaded in {elapsed:.1f} s: {summary}."

@@ -1,0 +1,402 @@
+"""The datastore: per-resource tables and CKAN's datastore_search (issue 4 §1, §3).
+
+Runs on whichever engine DATABASE_URL names: the suite runs it on SQLite and PostgreSQL."""
+
+import io
+import uuid
+
+import pytest
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ppid.core.search import stem_text
+from ppid.databank import datastore, tabular
+from ppid.databank.datastore import DatastoreError, DatastoreNotFound
+
+pytestmark = pytest.mark.django_db
+
+CSV = """Kabupaten;Kecamatan;Tahun;Penduduk;Kepadatan;Tanggal Data;Keterangan
+Kotawaringin Barat;Arut Selatan;2022;87.001;41,5;31/12/2022;Data dinas kependudukan
+Kotawaringin Barat;Kumai;2023;56.120;18,25;31/12/2023;Pencatatan sipil
+Kapuas;Selat;2022;70.400;-;31/12/2022;Data sementara dinas
+Kapuas;Kapuas Hilir;2023;;12;31/12/2023;
+Kota Palangka Raya;Pahandut;2023;101.500;350,75;2023-12-31;Dinas Pendidikan mencatat sekolah
+Kota Palangka Raya;Jekan Raya;2022;150.230;;31/12/2022;Sekolah dasar dan menengah
+"""
+
+
+def make_table(text=CSV):
+    return tabular.read(io.BytesIO(text.encode()), fmt="csv")
+
+
+@pytest.fixture
+def rid():
+    resource_id = str(uuid.uuid4())
+    assert datastore.load(resource_id, make_table()) == 6
+    return resource_id
+
+
+def ids(result):
+    return [r["_id"] for r in result["records"]]
+
+
+def test_a_resource_gets_a_typed_table_named_after_its_id(rid):
+    assert datastore.table_name(rid) == "datastore_" + uuid.UUID(rid).hex
+    assert datastore.exists(rid)
+    assert datastore.columns(rid) == [
+        {"id": "_id", "type": "int"},
+        {"id": "kabupaten", "type": "text"},
+        {"id": "kecamatan", "type": "text"},
+        {"id": "tahun", "type": "int"},
+        {"id": "penduduk", "type": "int"},
+        {"id": "kepadatan", "type": "numeric"},
+        {"id": "tanggal_data", "type": "date"},
+        {"id": "keterangan", "type": "text"},
+    ]
+
+
+def test_search_answers_in_ckans_shape(rid):
+    result = datastore.search(rid)
+    assert set(result) == {
+        "include_total",
+        "resource_id",
+        "fields",
+        "records_format",
+        "records",
+        "limit",
+        "offset",
+        "_links",
+        "total",
+        "total_was_estimated",
+    }
+    assert result["resource_id"] == rid
+    assert result["total"] == 6
+    assert result["limit"] == 100
+    assert result["offset"] == 0
+    assert result["fields"][0] == {"id": "_id", "type": "int"}
+    assert result["records"][0] == {
+        "_id": 1,
+        "kabupaten": "Kotawaringin Barat",
+        "kecamatan": "Arut Selatan",
+        "tahun": 2022,
+        "penduduk": 87001,
+        "kepadatan": 41.5,
+        "tanggal_data": "2022-12-31",
+        "keterangan": "Data dinas kependudukan",
+    }
+    assert result["records"][2]["kepadatan"] is None
+    assert result["_links"] == {
+        "start": f"/api/3/action/datastore_search?resource_id={rid}",
+        "next": f"/api/3/action/datastore_search?offset=100&resource_id={rid}",
+    }
+
+
+def test_filters_are_equalities_in_the_columns_type(rid):
+    assert ids(datastore.search(rid, filters={"kabupaten": "Kapuas"})) == [3, 4]
+    assert ids(datastore.search(rid, filters={"tahun": "2023"})) == [2, 4, 5]
+    assert ids(datastore.search(rid, filters={"tahun": 2023, "kabupaten": "Kapuas"})) == [4]
+    assert ids(datastore.search(rid, filters={"kabupaten": ["Kapuas", "Kota Palangka Raya"]})) == [
+        3,
+        4,
+        5,
+        6,
+    ]
+    assert ids(datastore.search(rid, filters={"kepadatan": 350.75})) == [5]
+    assert ids(datastore.search(rid, filters={"kepadatan": None})) == [3, 6]
+    assert ids(datastore.search(rid, filters={"tanggal_data": "2022-12-31"})) == [1, 3, 6]
+    assert ids(datastore.search(rid, filters={"tanggal_data": "31/12/2023"})) == [2, 4, 5]
+    assert datastore.search(rid, filters={"tahun": []})["total"] == 0
+    assert datastore.search(rid, filters={"kabupaten": "Kapuas"})["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        ({"tahun": "dua ribu"}, "filters"),
+        ({"tahun": 2022.5}, "filters"),
+        ({"tahun": True}, "filters"),
+        ({"kepadatan": "banyak"}, "filters"),
+        ({"tanggal_data": "kemarin"}, "filters"),
+        ({"tanggal_data": 2022}, "filters"),
+        ({"kabupaten": {"a": 1}}, "filters"),
+        ({"tidak_ada": 1}, "filters"),
+        ({'kabupaten" = 1 OR 1=1; --': 1}, "filters"),
+        ("kabupaten=Kapuas", "filters"),
+    ],
+)
+def test_bad_filters_are_reported_per_parameter(rid, filters, field):
+    with pytest.raises(DatastoreError) as info:
+        datastore.search(rid, filters=filters)
+    assert list(info.value.field_errors) == [field]
+
+
+def test_full_text_finds_stemmed_words_in_any_text_column(rid):
+    # "kependudukan" and "penduduk" share the stem; "Pendidikan" stems to "didik".
+    assert ids(datastore.search(rid, q="penduduk")) == [1]
+    assert ids(datastore.search(rid, q="pendidikan")) == [5]
+    assert ids(datastore.search(rid, q="DINAS")) == [1, 3, 5]
+    assert ids(datastore.search(rid, q="dinas data")) == [1, 3]
+    assert ids(datastore.search(rid, q="kapuas")) == [3, 4]  # kabupaten and kecamatan
+    assert datastore.search(rid, q="dinas")["total"] == 3
+    assert ids(datastore.search(rid, q="tidakada")) == []
+
+
+def test_full_text_by_field_reads_only_that_field(rid):
+    assert ids(datastore.search(rid, q={"kecamatan": "kapuas"})) == [4]
+    assert datastore.search(rid, q={"kecamatan": "kapuas"})["total"] == 1
+    assert datastore.search(rid, q={"kabupaten": "kapuas"})["total"] == 2
+    assert ids(datastore.search(rid, q={"keterangan": "sekolah", "kabupaten": "palangka"})) == [
+        5,
+        6,
+    ]
+    assert ids(datastore.search(rid, q={"keterangan": "dinas", "kabupaten": "kapuas"})) == [3]
+
+
+def test_full_text_combines_with_filters_sort_and_paging(rid):
+    result = datastore.search(
+        rid, q="dinas", filters={"tahun": 2022}, sort="_id desc", limit=1, offset=1
+    )
+    assert ids(result) == [1]
+    assert result["total"] == 2
+
+
+@pytest.mark.parametrize(
+    "q", ['" OR 1=1 --', "NEAR(a b)", "a*", "'; DROP TABLE x; --", "::: &&& |||", "\x00"]
+)
+def test_engine_syntax_in_the_query_is_only_text(rid, q):
+    result = datastore.search(rid, q=q)
+    # Words in it are searched ("or", "1", "drop", ...); punctuation alone matches all.
+    assert result["total"] in (0, 6)
+    assert datastore.exists(rid)
+
+
+def test_an_empty_query_matches_everything(rid):
+    assert datastore.search(rid, q="")["total"] == 6
+    assert datastore.search(rid, q="!!!")["total"] == 6
+
+
+@pytest.mark.parametrize("q", [{"tidak_ada": "x"}, {"tahun": "2022"}, {"kabupaten": 5}, ["kapuas"]])
+def test_bad_queries_are_errors(rid, q):
+    with pytest.raises(DatastoreError) as info:
+        datastore.search(rid, q=q)
+    assert list(info.value.field_errors) == ["q"]
+
+
+def test_sort_takes_several_fields_and_directions(rid):
+    result = datastore.search(rid, sort="tahun desc, penduduk asc", fields="_id")
+    # Empty cells sort as the smallest value on both engines.
+    assert ids(result) == [4, 2, 5, 3, 1, 6]
+    assert ids(datastore.search(rid, sort=["kabupaten desc", "kecamatan"])) == [1, 2, 6, 5, 4, 3]
+    assert ids(datastore.search(rid, sort="kepadatan desc")) == [5, 1, 2, 4, 3, 6]
+
+
+@pytest.mark.parametrize(
+    "sort", ["tidak_ada", "tahun up", "tahun desc extra", "tahun; DROP TABLE x", 5]
+)
+def test_bad_sorts_are_errors(rid, sort):
+    with pytest.raises(DatastoreError) as info:
+        datastore.search(rid, sort=sort)
+    assert list(info.value.field_errors) == ["sort"]
+
+
+def test_paging_follows_the_next_link(rid):
+    first = datastore.search(rid, limit=4)
+    assert ids(first) == [1, 2, 3, 4]
+    assert "offset=4" in first["_links"]["next"]
+    assert "limit=4" in first["_links"]["next"]
+    second = datastore.search(rid, limit=4, offset=4)
+    assert ids(second) == [5, 6]
+    assert datastore.search(rid, limit=4, offset=40)["records"] == []
+    assert datastore.search(rid, limit=0)["records"] == []
+
+
+def test_the_limit_is_capped(rid):
+    assert datastore.search(rid, limit=10**6)["limit"] == datastore.LIMIT_MAX
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": -1}, "limit"),
+        ({"limit": "banyak"}, "limit"),
+        ({"offset": -5}, "offset"),
+        ({"offset": "1; --"}, "offset"),
+    ],
+)
+def test_bad_paging_is_an_error(rid, params, field):
+    with pytest.raises(DatastoreError) as info:
+        datastore.search(rid, **params)
+    assert field in info.value.field_errors
+
+
+def test_fields_choose_and_order_the_columns(rid):
+    result = datastore.search(rid, fields="tahun, kabupaten", limit=1)
+    assert result["fields"] == [{"id": "tahun", "type": "int"}, {"id": "kabupaten", "type": "text"}]
+    assert result["records"] == [{"tahun": 2022, "kabupaten": "Kotawaringin Barat"}]
+    assert datastore.search(rid, fields=["_id"], limit=2)["records"] == [{"_id": 1}, {"_id": 2}]
+
+
+@pytest.mark.parametrize("fields", ["tahun,tidak_ada", ["kabupaten", 'x" FROM y --'], 5])
+def test_unknown_fields_are_errors(rid, fields):
+    with pytest.raises(DatastoreError) as info:
+        datastore.search(rid, fields=fields)
+    assert list(info.value.field_errors) == ["fields"]
+
+
+def test_the_total_can_be_left_out(rid):
+    result = datastore.search(rid, include_total=False)
+    assert "total" not in result
+    assert result["include_total"] is False
+
+
+def test_a_resource_without_a_table_is_not_found():
+    with pytest.raises(DatastoreNotFound) as info:
+        datastore.search(str(uuid.uuid4()))
+    assert list(info.value.field_errors) == ["resource_id"]
+    assert not datastore.exists(str(uuid.uuid4()))
+
+
+def test_loading_again_replaces_the_rows(rid):
+    assert datastore.load(rid, make_table("nama,nilai\nbaru,1\n")) == 1
+    result = datastore.search(rid)
+    assert result["fields"] == [
+        {"id": "_id", "type": "int"},
+        {"id": "nama", "type": "text"},
+        {"id": "nilai", "type": "int"},
+    ]
+    assert result["records"] == [{"_id": 1, "nama": "baru", "nilai": 1}]
+    assert ids(datastore.search(rid, q="baru")) == [1]
+    assert ids(datastore.search(rid, q="dinas")) == []
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+def test_a_failed_load_keeps_the_rows_before_it(rid):
+    table = make_table("nama,nilai\nbaru,1\n")
+
+    def broken_batches(size=5000):
+        yield [["baru"], [1]]
+        raise RuntimeError("disk full")
+
+    table.column_batches = broken_batches
+    with pytest.raises(RuntimeError):
+        datastore.load(rid, table)
+    assert datastore.search(rid)["total"] == 6
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+def test_progress_is_reported_per_batch():
+    seen = []
+    lines = "n,teks\n" + "".join(f"{i},kata {i}\n" for i in range(12_000))
+    assert datastore.load("sumber-lain", make_table(lines), progress=seen.append) == 12_000
+    assert seen == [5_000, 10_000, 12_000]
+    assert datastore.search("sumber-lain", q="kata", limit=1)["total"] == 12_000
+    assert ids(datastore.search("sumber-lain", filters={"n": 11_999})) == [12_000]
+
+
+def test_drop_removes_the_table(rid):
+    datastore.drop(rid)
+    assert not datastore.exists(rid)
+    with pytest.raises(DatastoreNotFound):
+        datastore.search(rid)
+    datastore.drop(rid)  # twice is fine
+
+
+def test_a_table_without_text_columns_searches_nothing_by_text():
+    datastore.load("angka", make_table("a,b\n1,2\n3,4\n"))
+    assert datastore.search("angka", q="satu")["records"] == []
+    assert datastore.search("angka", filters={"a": 3})["records"] == [{"_id": 2, "a": 3, "b": 4}]
+
+
+def test_timestamps_come_back_in_iso_form():
+    datastore.load("waktu", make_table("waktu,n\n2024-03-31 08:30,1\n2024-04-01,2\n"))
+    result = datastore.search("waktu", filters={"waktu": "2024-04-01"})
+    assert result["records"] == [{"_id": 2, "waktu": "2024-04-01T00:00:00", "n": 2}]
+    assert result["fields"][1] == {"id": "waktu", "type": "timestamp"}
+
+
+def test_it_works_on_this_engine():
+    # A marker in the output of `pytest -v`: which engine this run used.
+    assert connection.vendor in ("sqlite", "postgresql")
+
+
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=60),
+    st.lists(st.sampled_from(["dinas", "pendidikan", "Kabupaten", "x" * 45, "2024", "-", ","]),
+             max_size=8).map(" ".join),
+)  # fmt: skip
+
+
+@pytest.mark.django_db(False)
+@given(st.lists(cells, min_size=1, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_the_loaders_column_stemming_matches_stem_text(values):
+    stems = datastore.stem_column(values)
+    assert [s.split() for s in stems] == [stem_text(v or "").split() for v in values]
+    lexemes = datastore._lexeme_column(stems, 3)
+    assert len(lexemes) == len(values)
+    for text, value in zip(lexemes, values, strict=True):
+        assert text.split() == [f"'{w}_3'" for w in stem_text(value or "").split()]
+
+
+def test_past_the_exact_count_a_full_text_total_may_be_estimated(rid, monkeypatch):
+    monkeypatch.setattr(datastore, "COUNT_EXACT", 2)
+    result = datastore.search(rid, q="dinas")
+    assert ids(result) == [1, 3, 5]
+    if connection.vendor == "postgresql":
+        assert result["total_was_estimated"] is True
+        assert result["total"] >= 3
+    else:  # FTS5 counts its own matches
+        assert (result["total"], result["total_was_estimated"]) == (3, False)
+    single = datastore.search(rid, filters={"tahun": 2023})
+    assert (single["total"], single["total_was_estimated"]) == (3, False)
+    assert ids(datastore.search(rid, q="dinas", sort="_id desc", offset=1)) == [3, 1]
+    both = datastore.search(rid, q="dinas", filters={"tahun": [2022, 2023]})
+    assert ids(both) == [1, 3, 5]
+    assert both["total_was_estimated"] is True
+    assert both["total"] > 2
+    # Many matches, sorted by a column: the sort's index is walked (SQLite: filters unindexed).
+    assert ids(datastore.search(rid, filters={"tahun": 2022}, sort="penduduk desc")) == [6, 1, 3]
+    assert ids(datastore.search(rid, q="dinas", sort="tahun desc")) == [5, 1, 3]
+    assert ids(datastore.search(rid, q="dinas", filters={"tahun": [2022, 2023]}, limit=2)) == [1, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_commits_in_steps_and_builds_every_index():
+    # Outside a caller's transaction: commits as it goes and, on PostgreSQL, builds the
+    # GIN index on a second connection while the b-trees are built.
+    resource_id = str(uuid.uuid4())
+    try:
+        assert datastore.load(resource_id, make_table()) == 6
+        assert not connection.in_atomic_block
+        assert ids(datastore.search(resource_id, q="dinas")) == [1, 3, 5]
+        assert ids(datastore.search(resource_id, filters={"kabupaten": "Kapuas"})) == [3, 4]
+        name = datastore.table_name(resource_id)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = %s", [name])
+            else:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+                    [name],
+                )
+            # One per column; on PostgreSQL also the primary key and the GIN index.
+            expected = 7 + (2 if connection.vendor == "postgresql" else 0)
+            assert cursor.fetchone()[0] == expected
+    finally:
+        datastore.drop(resource_id)
+    assert not datastore.exists(resource_id)
+
+
+def test_with_no_exact_count_the_pages_are_still_right(rid, monkeypatch):
+    monkeypatch.setattr(datastore, "COUNT_EXACT", 0)
+    result = datastore.search(rid, q="dinas", filters={"tahun": [2022, 2023]})
+    assert ids(result) == [1, 3, 5]
+    assert result["total_was_estimated"] is True
+    assert ids(datastore.search(rid, filters={"kabupaten": "Kapuas", "tahun": 2023})) == [4]
+    assert ids(datastore.search(rid, q="sekolah", filters={"tahun": 2022}, sort="_id desc")) == [6]
+    monkeypatch.setattr(datastore, "DEEP_OFFSET", 1)  # PostgreSQL: keys first, then rows
+    assert ids(datastore.search(rid, filters={"tahun": [2022, 2023]}, offset=2, limit=2)) == [3, 4]
+    result = datastore.search(rid, filters={"tahun": [2022, 2023]}, sort="penduduk desc", offset=1)
+    assert ids(result) == [5, 1, 3, 2, 4]
