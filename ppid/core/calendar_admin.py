@@ -35,6 +35,7 @@ from .calendar import (
     policy_for,
     policy_update,
 )
+from .forms import form_apply_errors
 from .models import CalendarDay, CalendarRevision, CountingPolicy
 
 PAGE_SIZE = 25
@@ -44,14 +45,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _require(user) -> None:
     if not can_manage_calendar(user):
         raise Http404
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- forms ---------------------------------------------------------------------------------
@@ -215,7 +208,7 @@ def day_add(request):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The day was added; deadlines of open cases were recomputed.")
@@ -282,7 +275,7 @@ def policies(request):
                 service_closes=data["service_closes"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:

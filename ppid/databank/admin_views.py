@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ppid.core.forms import form_apply_errors
 from ppid.organizations.models import Office
 
 from . import access, services
@@ -47,15 +48,6 @@ def _producer_offices(user):
     return Office.objects.filter(pk__in=access.producer_office_ids(user)).order_by(
         "body__name", "name"
     )
-
-
-def _apply_errors(form, exc: ValidationError, default_field: str | None = None) -> None:
-    """Put a service's ValidationError on the form, per field where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 def _dataset_url(dataset: Dataset) -> str:
@@ -129,7 +121,7 @@ def dataset_create(request):
                 indicators=form.cleaned_data["indicators"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("office", str(exc))
         else:
@@ -161,7 +153,7 @@ def dataset_edit(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("The dataset was saved."))
             return redirect(_dataset_url(dataset))
@@ -223,7 +215,7 @@ def _action(request, pk, form_class, form_name, call, success: str, default_fiel
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect(_dataset_url(dataset))
-            _apply_errors(form, exc, default_field)
+            form_apply_errors(form, exc, default_field)
         else:
             messages.success(request, success)
             return redirect(_dataset_url(dataset))
@@ -353,7 +345,7 @@ def harvest_sources(request):
                 title=form.cleaned_data["title"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("The source was registered. Run it to harvest now."))
             return redirect(reverse("databank_admin:harvest_source", args=[source.pk]))

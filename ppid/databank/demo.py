@@ -349,13 +349,13 @@ def load_databank(*, orgs: "org_demo.OrgResult") -> Counter:
     existing = set(
         Dataset.objects.filter(name__in=[s.name for s in SPECS]).values_list("name", flat=True)
     )
-    todo = [s for s in SPECS if s.name not in existing]
-    if not todo:
+    missing = [s for s in SPECS if s.name not in existing]
+    if not missing:
         return created
     offices = {
         o.body.slug: o
         for o in Office.objects.select_related("body").filter(
-            slug__in=[org_demo.office_slug(s.agency) for s in todo]
+            slug__in=[org_demo.office_slug(s.agency) for s in missing]
         )
     }
     producer = orgs.officers.get(Role.DATA_PRODUCER)
@@ -363,7 +363,7 @@ def load_databank(*, orgs: "org_demo.OrgResult") -> Counter:
     _ensure_lists()
     groups = {g.name: g for g in Group.objects.all()}
     now = timezone.now()
-    for number, spec in enumerate(todo):
+    for number, spec in enumerate(missing):
         office = offices[spec.agency]
         # The demo producer account works at the Dinkes; other agencies' datasets are
         # recorded as loaded (no actor).

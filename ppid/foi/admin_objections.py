@@ -25,6 +25,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from ppid.core.events import events_for
+from ppid.core.forms import form_apply_errors
 
 from . import access, letters, objections
 from .forms_objections import (
@@ -51,14 +52,6 @@ PAGE_SIZE = 25  # DESIGN.md: about 160 µs per rendered row; keep pages short.
 
 def _objection_url(objection: Objection) -> str:
     return reverse("foi_objections_admin:objection", args=[objection.uid])
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- The register ------------------------------------------------------------------------
@@ -154,7 +147,7 @@ def intake(request, request_uid):
                     ground_found_on=data["ground_found_on"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -272,7 +265,7 @@ def _step(request, uid, *, form_class, title, submit, call, success, form_kwargs
         try:
             call(objection, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(_objection_url(objection))

@@ -28,6 +28,7 @@ from wagtail.admin.ui.components import Component
 
 from ppid.core.calendar import add_working_days, policy_for
 from ppid.core.events import events_for
+from ppid.core.forms import form_apply_errors
 from ppid.organizations.access import has_office, office_ids_for, offices_for
 from ppid.organizations.models import Office, Role
 
@@ -90,16 +91,6 @@ def _may_forward(user, req: InformationRequest) -> bool:
     if user.is_superuser:
         return True
     return access.utama_of(req.office).pk in office_ids_for(user, FORWARD_ROLES)
-
-
-def _apply_errors(form, exc: ValidationError, default_field: str | None = None) -> None:
-    """Put a service's ValidationError on the form, per field where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            field = name.removeprefix("requester.")
-            form.add_error(field if field in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 def _due_soon_limit(today: datetime.date) -> datetime.date:
@@ -490,7 +481,7 @@ def _action(
         try:
             response = call(req, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc, strip_prefix="requester.")
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not take this step on this request."))
         else:
@@ -713,7 +704,7 @@ def intake(request):
                 request_data, actor=request.user, submission_key=key
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc, strip_prefix="requester.")
         except PermissionDenied:
             form.add_error("office", _("You may not record requests for this office."))
         else:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ppid.core.events import events_for
+from ppid.core.forms import form_apply_errors
 from ppid.organizations.access import offices_for
 from ppid.organizations.models import REGISTRY_MANAGERS, REGISTRY_READERS, Office
 
@@ -42,15 +43,6 @@ PAGE_SIZE = 25  # DESIGN.md: about 160 µs per rendered row; keep pages short.
 
 def _managed_offices(user):
     return offices_for(user, REGISTRY_MANAGERS).order_by("name")
-
-
-def _apply_errors(form, exc: ValidationError, default_field: str | None = None) -> None:
-    """Put a service's ValidationError on the form, per field where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 def _item_url(item: InformationItem) -> str:
@@ -112,7 +104,7 @@ def item_create(request):
                 publish=form.cleaned_data["publish"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect(_item_url(item))
@@ -137,7 +129,7 @@ def item_edit(request, uid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect(_item_url(item))
@@ -186,7 +178,7 @@ def _action(request, uid, form_class, form_name, call, success: str, default_fie
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect(_item_url(item))
-            _apply_errors(form, exc, default_field)
+            form_apply_errors(form, exc, default_field)
         else:
             messages.success(request, success)
             return redirect(_item_url(item))
@@ -300,7 +292,7 @@ def exempt_create(request):
                 entry_fields=form.entry_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("The exempt-information entry was recorded."))
             return redirect("registry_admin:exempt_list")
@@ -358,7 +350,7 @@ def dip_body(request, slug):
             try:
                 version = services.dip_establish(user=request.user, body=body, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -401,7 +393,7 @@ def import_start(request):
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, "file")
+            form_apply_errors(form, exc, "file")
         else:
             return redirect("registry_admin:import_job", uid=job.uid)
     recent = ImportJob.objects.filter(office__in=offices).select_related("office")[:10]
