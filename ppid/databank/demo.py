@@ -25,7 +25,7 @@ from ppid.organizations import demo as org_demo
 from ppid.organizations.models import Office, Role
 
 from . import services
-from .models import Dataset, Group, Indicator, Resource, Tag
+from .models import Dataset, Group, Indicator, Resource, Tag, dataset_insert
 
 LOADER = "load_demo"
 DEMO_MARK = "data demo"
@@ -369,12 +369,13 @@ def load_databank(*, orgs: "org_demo.OrgResult") -> Counter:
         # recorded as loaded (no actor).
         actor = producer if office.slug == org_demo.office_slug("dinkes-kalteng") else None
         moment = now - datetime.timedelta(days=30 - number)
-        dataset = Dataset.objects.create(
+        dataset = Dataset(
             name=spec.name, title=spec.title, notes=spec.notes, organization=office.body,
             office=office, walidata=WALIDATA, author=office.body.name,
             maintainer="Walidata Satu Data Kalimantan Tengah", is_demo=True, created_by=actor,
             created_at=moment, modified_at=moment, **spec.fields,
         )  # fmt: skip
+        dataset_insert(dataset)
         dataset.groups.set([groups[g] for g in spec.groups])
         dataset.tags.set([Tag.objects.get_or_create(name=t)[0] for t in spec.tags])
         Indicator.objects.bulk_create(

@@ -34,6 +34,7 @@ from .models import (
     Resource,
     Tag,
     TingkatPenyajian,
+    dataset_insert,
 )
 
 log = logging.getLogger(__name__)
@@ -326,7 +327,7 @@ def harvest_package(source: HarvestSource, package: dict, *, actor=None) -> str:
     dataset.search_text = stem_text(dataset.title)
     dataset.full_clean(exclude=["licence", "office", "organization", "created_by",
                                 "harvest_source"])  # fmt: skip
-    dataset.save()
+    dataset_insert(dataset)
     _set_relations(dataset, tags, groups)
     _sync_resources(dataset, resources)
     services.dataset_reindex(dataset=dataset)

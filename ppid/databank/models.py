@@ -13,7 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MinLengthValidator, RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -42,12 +42,29 @@ def next_seq() -> int:
     """A dataset's integer key: microseconds since the epoch times 1000 plus a random
     0-999, and always above the last one this process gave, so keys grow with creation time
     (the full-text index reads the highest as the newest) and never repeat in a process;
-    two processes collide only in the same microsecond with the same draw (the unique
-    constraint refuses it). It fits in 63 bits until the year 2262."""
+    two processes collide only in the same microsecond with the same draw: the unique
+    constraint refuses the second, and dataset_insert draws again. It fits in 63 bits until
+    the year 2262."""
     with _seq_lock:
         value = max(time.time_ns() // 1000 * 1000 + secrets.randbelow(1000), _seq_last[0] + 1)
         _seq_last[0] = value
         return value
+
+
+def dataset_insert(dataset: "Dataset", *, attempts: int = 5) -> None:
+    """Insert a new dataset (every creation path goes through here). If another process
+    took the same seq (see next_seq), the insert fails on the unique constraint inside its
+    own savepoint and is tried again with a new draw; any other integrity error is raised."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                dataset.save(force_insert=True)
+            return
+        except IntegrityError:
+            taken = Dataset.objects.filter(seq=dataset.seq).exists()
+            if not taken or attempt == attempts - 1:
+                raise
+            dataset.seq = next_seq()
 
 
 def private_storage():

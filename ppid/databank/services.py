@@ -43,6 +43,7 @@ from .models import (
     Resource,
     ResourceVersion,
     Tag,
+    dataset_insert,
 )
 
 logger = logging.getLogger(__name__)
@@ -295,7 +296,7 @@ def dataset_create(
     )
     _validate(dataset)
     group_list, tag_list = _groups(groups), _tags(tags)
-    dataset.save()
+    dataset_insert(dataset)
     dataset.groups.set(group_list)
     dataset.tags.set(tag_list)
     indicator_rows = _set_indicators(dataset, indicators)

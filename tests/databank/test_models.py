@@ -4,7 +4,7 @@ the integer key used by events and the full-text index."""
 import pytest
 from django.db import IntegrityError, transaction
 
-from ppid.databank.models import Dataset, Group, Licence, Resource, next_seq
+from ppid.databank.models import Dataset, Group, Licence, Resource, dataset_insert, next_seq
 
 from .conftest import make_dataset
 
@@ -27,6 +27,25 @@ def test_seq_grows_and_is_unique():
     values = [next_seq() for _ in range(2000)]
     assert values == sorted(values) and len(set(values)) == len(values)
     assert values[-1] < 2**63
+
+
+def test_a_seq_taken_by_another_process_is_drawn_again(draft):
+    # Two processes drawing the same microsecond and the same random part (next_seq).
+    twin = Dataset(
+        name="kembar", title="Kembar", organization=draft.organization, office=draft.office,
+        seq=draft.seq,
+    )  # fmt: skip
+    dataset_insert(twin)
+    twin.refresh_from_db()
+    assert twin.seq != draft.seq and Dataset.objects.filter(name="kembar").count() == 1
+
+
+def test_dataset_insert_raises_other_integrity_errors(draft):
+    clash = Dataset(name=draft.name, title="Sama", organization=draft.organization,
+                    office=draft.office)  # fmt: skip
+    with pytest.raises(IntegrityError):
+        dataset_insert(clash)
+    assert Dataset.objects.filter(name=draft.name).count() == 1
 
 
 @pytest.mark.parametrize(
