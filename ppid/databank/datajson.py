@@ -2,16 +2,27 @@
 schema (modules.md §2.3), for harvesters that read data.json (ckanext-datajson, data.gov
 style aggregators). Every published, non-private dataset, newest first.
 
-The whole catalogue is one document (100,000 datasets make about 150 MB): it is built
-from plain column values (five queries, no model instances) and kept in the cache until
-the catalogue changes or CACHE_SECONDS pass."""
+The whole catalogue is one document (100,000 datasets make about 150 MB, 13 s to build):
+it is built by a task (datajson_rebuild) into a file in private storage and streamed from
+there, never built while a client waits, except once on a new installation before any
+build. A request that finds the catalogue changed since the last build is answered with
+that build and enqueues a new one (stale while it is rebuilt, like a harvester's cache).
+Addresses inside the document are absolute, from settings.SITE_URL.
+"""
 
 import json
+import secrets
+import tempfile
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.core.files import File
+from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from ppid.core.storage import private_storage
 
 from . import search
 from .ckan import dicts
@@ -27,7 +38,12 @@ PERIODICITY = {
     "triwulanan": "R/P3M",
     "bulanan": "R/P1M",
 }
-CACHE_SECONDS = 300
+# Where the last build is: {"name": file in private storage, "token": the search version
+# it was built for, "built_at": epoch seconds}. Kept without expiry.
+CURRENT_KEY = "databank:datajson:current"
+BUILDING_KEY = "databank:datajson:building"
+BUILD_LOCK_SECONDS = 15 * 60
+STORAGE_DIR = "databank/datajson"
 DATASET_COLUMNS = (
     "id", "name", "title", "notes", "modified_at", "published_at", "created_at",
     "walidata", "maintainer", "maintainer_email", "author_email", "frekuensi",
@@ -199,13 +215,64 @@ def catalog(*, base: str) -> dict:
     }
 
 
+def datajson_build() -> dict:
+    """Build the document for the catalogue as it is now, store it and make it current;
+    returns the new current record. Older builds are removed once it is current."""
+    token = search._token()
+    base = settings.SITE_URL.rstrip("/")
+    with tempfile.TemporaryFile() as scratch:
+        text = json.dumps(catalog(base=base), ensure_ascii=False)
+        scratch.write(text.encode())
+        del text
+        scratch.seek(0)
+        name = private_storage.save(
+            f"{STORAGE_DIR}/data-{secrets.token_hex(8)}.json", File(scratch)
+        )
+    previous = cache.get(CURRENT_KEY)
+    current = {"name": name, "token": token, "built_at": int(timezone.now().timestamp())}
+    cache.set(CURRENT_KEY, current, None)
+    if previous and previous.get("name") != name:
+        private_storage.delete(previous["name"])
+    return current
+
+
+def datajson_refresh() -> str:
+    """The task's work: build unless the current build is of the current catalogue or
+    another build is running. Safe to run twice."""
+    current = cache.get(CURRENT_KEY)
+    if current and current.get("token") == search._token():
+        return "current"
+    if not cache.add(BUILDING_KEY, 1, BUILD_LOCK_SECONDS):
+        return "building elsewhere"
+    try:
+        datajson_build()
+    finally:
+        cache.delete(BUILDING_KEY)
+    return "built"
+
+
+def _current() -> dict | None:
+    current = cache.get(CURRENT_KEY)
+    if current and private_storage.exists(current["name"]):
+        return current
+    return None
+
+
 def data_json_view(request):
-    base = f"{request.scheme}://{request.get_host()}"
-    # Rebuilt at most every few minutes, and at once after any change to the catalogue
-    # (the search's version token changes with every change).
-    key = f"databank:datajson:{base}:{search._token()}"
-    body = cache.get(key) if not settings.DEBUG else None
-    if body is None:
-        body = json.dumps(catalog(base=base), ensure_ascii=False)
-        cache.set(key, body, CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    current = _current()
+    if current is None:
+        # A new installation (or a lost cache): the only build made while a client waits.
+        current = datajson_build()
+    elif current["token"] != search._token():
+        from .tasks import datajson_rebuild
+
+        # One task per catalogue version, however many clients ask meanwhile.
+        if cache.add(f"databank:datajson:queued:{search._token()}", 1, BUILD_LOCK_SECONDS):
+            datajson_rebuild.enqueue()
+        current = _current() or current
+    response = FileResponse(
+        private_storage.open(current["name"], "rb"),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Last-Modified"] = http_date(current["built_at"])
+    return response

@@ -11,3 +11,12 @@ def resource_ingest(resource_id: str) -> str:
     from .services import resource_ingest_run
 
     return resource_ingest_run(resource_id=resource_id)
+
+
+@task()
+def datajson_rebuild() -> str:
+    """Build /data.json again for the catalogue as it is now (datajson.datajson_refresh);
+    enqueued by the first request that finds the last build out of date."""
+    from .datajson import datajson_refresh
+
+    return datajson_refresh()

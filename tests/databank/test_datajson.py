@@ -3,6 +3,7 @@ schema in files/pod_1_1_non_federal.schema.json (written from the v1.1 specifica
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from jsonschema import Draft4Validator
@@ -38,12 +39,23 @@ def datasets(producer_a, producer_b, office_a, office_b, walidata):
     }  # fmt: skip
 
 
-@pytest.fixture
-def catalog(client, datasets):
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    # The document is built by a task, which has no request: addresses use SITE_URL.
+    settings.SITE_URL = "http://testserver"
+
+
+def fetch(client) -> dict:
     response = client.get("/data.json")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
-    return response.json()
+    assert response["Last-Modified"]
+    return json.loads(b"".join(response.streaming_content))
+
+
+@pytest.fixture
+def catalog(client, datasets):
+    return fetch(client)
 
 
 def entry(catalog, dataset):
@@ -120,6 +132,49 @@ def test_distributions(catalog, datasets):
     broken = json.loads(json.dumps(catalog))
     entry(broken, datasets["penduduk"])["distribution"][0].pop("mediaType")
     assert errors(broken)
+
+
+def test_the_document_is_built_once_per_catalogue_version(client, datasets, monkeypatch):
+    builds = []
+    real = datajson.catalog
+    monkeypatch.setattr(datajson, "catalog", lambda **kw: builds.append(1) or real(**kw))
+    first, second = fetch(client), fetch(client)
+    assert first == second and len(builds) == 1
+
+
+def test_a_change_is_answered_with_the_last_build_while_a_task_rebuilds(
+    client, datasets, producer_a, office_a, walidata, monkeypatch
+):
+    from ppid.databank import tasks
+
+    before = fetch(client)
+    queued = []
+    # A worker that has not run yet: the task is only queued.
+    monkeypatch.setattr(
+        tasks, "datajson_rebuild", SimpleNamespace(enqueue=lambda: queued.append(1))
+    )
+    publish(producer_a, office_a, walidata, "sekolah", title="Jumlah sekolah")
+    stale = fetch(client)
+    fetch(client)  # a second client meanwhile: still one task
+    assert stale == before and len(queued) == 1
+    assert datajson.datajson_refresh() == "built"
+    assert datajson.datajson_refresh() == "current"
+    names = [d["title"] for d in fetch(client)["dataset"]]
+    assert "Jumlah sekolah" in names and len(names) == 3
+
+
+def test_the_rebuild_task_replaces_the_document_and_removes_the_old_file(
+    client, datasets, producer_a, office_a, walidata
+):
+    from ppid.core.storage import private_storage
+
+    fetch(client)
+    old = datajson.cache.get(datajson.CURRENT_KEY)["name"]
+    # Tests run tasks at once (the immediate backend): the request that finds the
+    # catalogue changed has the new document.
+    publish(producer_a, office_a, walidata, "sekolah", title="Jumlah sekolah")
+    assert len(fetch(client)["dataset"]) == 3
+    assert not private_storage.exists(old)
 
 
 def test_dataset_entry_without_tags_still_has_a_keyword(datasets):
