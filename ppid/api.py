@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from ppid.core.api_calendar import router as calendar_router
 from ppid.foi.api import router as foi_router
+from ppid.monev.api import router as monev_router
 from ppid.organizations.api import router as organizations_router
 from ppid.registry.api import router as registry_router
 
@@ -104,3 +105,4 @@ api.add_router("", organizations_router)
 api.add_router("", registry_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("", foi_router)
+api.add_router("/monev", monev_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ppid.registry",
     "ppid.foi",
     "ppid.databank",
+    "ppid.monev",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

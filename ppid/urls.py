@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("ppid.registry.urls")),
     path("", include("ppid.foi.urls")),
     path("", include("ppid.databank.urls")),
+    path("", include("ppid.monev.urls")),
     prefix_default_language=False,
 )
 

@@ -9,62 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ppid.core.charts import bar_chart as core_bar_chart
 from ppid.core.pagecache import cache_public_page
 from ppid.organizations.models import Body
 
 from . import reports
 from .models import Outcome
 
-# Horizontal bar charts: a label column, the bar area, and room for the number.
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 340
-CHART_ROW_HEIGHT = 26
-CHART_LABEL_CHARS = 34
 
-
-def bar_chart(
-    key: str, title: str, rows: list, *, value_header: str = "", show_total: bool = True
-) -> dict:
-    """Geometry of a horizontal bar chart of `rows` (reports.Row) for foi/reports/_chart.html.
-
-    Everything is computed here and drawn by the template, so text is escaped as usual;
-    the table beside the chart carries the same numbers for screen readers and print.
-    """
-    top = max((row.count for row in rows), default=0) or 1
-    bars = []
-    for index, row in enumerate(rows):
-        y = index * CHART_ROW_HEIGHT
-        width = round(CHART_BAR_WIDTH * row.count / top, 1)
-        label = row.label
-        short = label if len(label) <= CHART_LABEL_CHARS else label[: CHART_LABEL_CHARS - 1] + "…"
-        bars.append(
-            {
-                "label": label,
-                "short_label": short,
-                "count": row.count,
-                "key": row.key,
-                "y": y,
-                "text_y": y + 17,
-                "bar_y": y + 5,
-                "width": width,
-                "value_x": CHART_LABEL_WIDTH + width + 6,
-            }
-        )
-    return {
-        "key": key,
-        "title": title,
-        "rows": rows,
-        "bars": bars,
-        "total": sum(row.count for row in rows),
-        "show_total": show_total,
-        "width": CHART_WIDTH,
-        "height": max(len(rows), 1) * CHART_ROW_HEIGHT + 4,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_x": CHART_LABEL_WIDTH,
-        "label_x": CHART_LABEL_WIDTH - 8,
-        "value_header": value_header or _("Requests"),
-    }
+def bar_chart(key: str, title: str, rows: list, *, value_header: str = "", show_total=True):
+    """A bar chart of `rows` (reports.Row) for foi/reports/_chart.html; counts requests
+    unless another header is given."""
+    return core_bar_chart(
+        key, title, rows, value_header=value_header or _("Requests"), show_total=show_total
+    )
 
 
 def statistics_charts(stats: reports.Statistics, *, by_body: bool = False) -> dict:

@@ -1,5 +1,6 @@
 """Load the Central Kalimantan demo data (organisations, officers, 1,314 DIP items with PDFs,
-DIK, an established DIP) and the demo administrator. Idempotent: a second run changes nothing."""
+DIK, an established DIP, requests, data bank datasets, two monev periods) and the demo
+administrator. Idempotent: a second run changes nothing."""
 
 import time
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         from ppid.core.calendar import calendar_seed, default_seed_years
         from ppid.databank.demo import load_databank
         from ppid.foi.demo import load_foi_demo
+        from ppid.monev.demo import load_monev_demo
         from ppid.organizations.demo import NotADemoDatabase, demo_admin_ensure, load_organizations
         from ppid.registry.demo import ITEM_COUNT, load_registry
 
@@ -63,6 +65,7 @@ class Command(BaseCommand):
             created["calendar_days"] = sum(r.added for r in calendar_seed(default_seed_years()))
             created.update(load_foi_demo(progress=TextProgress(self.stderr, "Requests")))
             created.update(load_databank(orgs=orgs))
+            created.update(load_monev_demo(orgs=orgs))
             admin = demo_admin_ensure(var_dir=settings.VAR_DIR)
         created = {name: n for name, n in sorted(created.items()) if n}
 
@@ -72,6 +75,7 @@ class Command(BaseCommand):
 
             public_pages_changed("registry")
             public_pages_changed("databank")
+            public_pages_changed("monev")
             summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in created.items())
             elapsed = time.monotonic() - started
             message = f"Demo data loaded in {elapsed:.1f} s: {summary}."
