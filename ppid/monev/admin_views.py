@@ -1056,6 +1056,7 @@ def _render_evaluation(request, participant, capacities, *, bound=None, status=2
                    "fact": facts.get(question.system_evidence) if question.system_evidence
                    else None}  # fmt: skip
             if answer is not None:
+                answer.question = question  # with its prefetched levels, for the forms
                 row["clarifications"] = list(answer.clarifications.all())
                 row["objections"] = [
                     (o, bound.get(("decide", o.pk)) or ObjectionDecideForm(objection=o)

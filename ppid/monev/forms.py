@@ -39,10 +39,36 @@ class OfficeChoiceField(forms.ModelChoiceField):
         return f"{obj.body.name} ({obj.name})"
 
 
+class _LevelIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        levels = getattr(self.field, "levels", None)
+        if levels is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for level in levels:
+            yield self.choice(level)
+
+    def __len__(self):
+        levels = getattr(self.field, "levels", None)
+        if levels is None:
+            return super().__len__()
+        return len(levels) + (self.field.empty_label is not None)
+
+
 class LevelChoiceField(forms.ModelChoiceField):
     """A question's answer levels as radio buttons, each with its score."""
 
     widget = forms.RadioSelect
+    iterator = _LevelIterator
+
+    def set_levels(self, question: Question) -> None:
+        """Offer `question`'s levels. A page of a hundred questions prefetches them all:
+        the choices come from that prefetch (a ModelChoiceField would query its queryset
+        once per question); a submitted value is still checked against the database."""
+        self.queryset = question.levels.all()
+        self.levels = list(question.levels.all())
 
     def label_from_instance(self, obj: AnswerLevel) -> str:
         return f"{obj.label} ({obj.score.normalize():f})"
@@ -347,7 +373,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, question: Question, has_file: bool = False, **kwargs):
         super().__init__(*args, prefix=f"q{question.pk}", **kwargs)
         self.question = question
-        self.fields["level"].queryset = question.levels.all()
+        self.fields["level"].set_levels(question)
         accepts = question.evidence
         if accepts not in (Question.Evidence.FILE, Question.Evidence.FILE_OR_LINK):
             del self.fields["evidence_file"]
@@ -383,7 +409,7 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, answer, **kwargs):
         super().__init__(*args, prefix=f"v{answer.pk}", **kwargs)
-        self.fields["level"].queryset = answer.question.levels.all()
+        self.fields["level"].set_levels(answer.question)
 
 
 class ClarificationRequestForm(forms.Form):
@@ -434,7 +460,7 @@ class ObjectionDecideForm(forms.Form):
 
     def __init__(self, *args, objection, **kwargs):
         super().__init__(*args, prefix=f"d{objection.pk}", **kwargs)
-        self.fields["level"].queryset = objection.answer.question.levels.all()
+        self.fields["level"].set_levels(objection.answer.question)
 
     def clean(self):
         data = super().clean()

@@ -499,3 +499,54 @@ def test_menu_shows_to_monev_staff_only(monev_admin, officer_a, verifier, open_p
     assert url("index") in page
     page = client_for(unappointed_evaluator).get(reverse("wagtailadmin_home")).content.decode()
     assert url("index") not in page
+
+
+def _add_questions(period, count: int) -> list[Question]:
+    """More questions with three levels each (test setup, straight into the tables)."""
+    from ppid.monev.models import AnswerLevel
+
+    indicator = period.indicators.order_by("order", "code").first()
+    added = []
+    for n in range(count):
+        question = Question.objects.create(
+            indicator=indicator, code=f"9.{n}", text=f"Pertanyaan tambahan {n}?",
+            evidence=Question.Evidence.NONE, evidence_required=False, order=90 + n,
+        )  # fmt: skip
+        AnswerLevel.objects.bulk_create(
+            AnswerLevel(question=question, label=label, score=Decimal(score), order=i)
+            for i, (label, score) in enumerate([("Ya", 100), ("Sebagian", 50), ("Tidak", 0)])
+        )
+        added.append(question)
+    return added
+
+
+def _queries(client, address) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+def test_the_questionnaire_page_does_not_query_per_question(participant_a, officer_a):
+    client = client_for(officer_a)
+    address = url("questionnaire", participant_a.token)
+    client.get(address)  # warm the per-process caches (content types, calendar)
+    before = _queries(client, address)
+    _add_questions(participant_a.period, 6)
+    assert _queries(client, address) == before
+
+
+def test_the_evaluation_page_does_not_query_per_answer(participant_a, officer_a, verifier):
+    fill_and_submit(participant_a, officer_a)
+    client = client_for(verifier)
+    address = url("evaluate", participant_a.token)
+    client.get(address)
+    before = _queries(client, address)
+    for question in _add_questions(participant_a.period, 6):
+        Answer.objects.create(
+            participant=participant_a, question=question,
+            level=question.levels.get(score=100), note="Ada.",
+        )  # fmt: skip
+    assert _queries(client, address) == before
