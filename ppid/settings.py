@@ -151,6 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# On SQLite, the data bank's datastore keeps each resource's rows in files of their own
+# here (ppid/databank/sqlite_store.py); on PostgreSQL it uses the database.
+DATASTORE_DIR = Path(env("DATASTORE_DIR", str(VAR_DIR / "datastore")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -29,6 +29,8 @@ def _immediate_tasks(settings, tmp_path):
     # Factories write without the services that invalidate cached pages: tests that want
     # the page cache turn it on themselves (tests/core/test_pagecache.py).
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    # SQLite datastore files (sqlite_store) are not rolled back with a test's transaction.
+    settings.DATASTORE_DIR = tmp_path / "datastore"
 
 
 @pytest.fixture(autouse=True)

@@ -28,10 +28,49 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MAX_WORD = 40
 
 
+class _LiteralSub:
+    """Stands in for the `re` module inside Sastrawi's affix-removal visitors. They take an
+    affix off with re.sub(<the word without it>, "", word, count=1): a new pattern for
+    every word, compiled each time (over 40 % of stemming a word not seen before). For a
+    pattern without regular-expression syntax, which is all they pass, str.replace does
+    the same; anything else goes to re.sub. Checked against Sastrawi itself in
+    tests/core/test_search.py."""
+
+    _SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+    def __getattr__(self, name):
+        return getattr(re, name)
+
+    def sub(self, pattern, repl, string, count=0, flags=0):
+        if (
+            count == 1
+            and repl == ""
+            and not flags
+            and isinstance(pattern, str)
+            and not self._SPECIAL.intersection(pattern)
+        ):
+            return string.replace(pattern, "", 1)
+        return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
+_SASTRAWI_AFFIX_VISITORS = (
+    "AbstractDisambiguatePrefixRule",
+    "RemoveDerivationalSuffix",
+    "RemoveInflectionalParticle",
+    "RemoveInflectionalPossessivePronoun",
+    "RemovePlainPrefix",
+)
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
+    import importlib
+
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
+    for name in _SASTRAWI_AFFIX_VISITORS:
+        module = importlib.import_module(f"Sastrawi.Stemmer.Context.Visitor.{name}")
+        module.re = _LiteralSub()
     return StemmerFactory().create_stemmer()
 
 

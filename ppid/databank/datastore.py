@@ -7,15 +7,19 @@ of the first 32 with a b-tree index for filters and sorting (on PostgreSQL over
 (column, _id); free-text notes, over 40 characters on average, get none). Full-text
 search covers the text columns:
 
-- SQLite: a contentless FTS5 table `<table>_fts`, one FTS column per text column, holding
-  the text as ppid.core.search.stem_text stems it; its rowid is `_id`.
+- SQLite: the table lives in files of its own, outside the application's database
+  (sqlite_store), with a contentless FTS5 table `<table>_fts` in a second file, one FTS
+  column per text column, holding the text as ppid.core.search.stem_text stems it; its
+  rowid is `_id`. A large file's FTS index is built by a second process (fts_build) while
+  this one writes the rows and their indexes: the two halves of the work on two cores.
 - PostgreSQL: a `_full_text` tsvector written from Python with a GIN index. Each word is
   stored as "<stem>_<column position>", so a query for one field reads only that field's
   words, and a query over the whole row ORs the word's lexemes of every text column.
 
 Both engines therefore match the same stemmed words. A load fills a new table and swaps
-it in with one short transaction, so readers see the old rows or the new, never a mix.
-Identifiers in SQL come only from the table's own column list; values are parameters.
+it in at once (a rename, or on SQLite a new generation of files), so readers see the old
+rows or the new, never a mix. Identifiers in SQL come only from the table's own column
+list; values are parameters.
 
 Totals are exact up to COUNT_EXACT matches (and always for one filter, for no condition,
 and for full text alone on SQLite); past that a count that would read every matching row
@@ -23,10 +27,12 @@ is estimated and says so in CKAN's `total_was_estimated` (see _count). A page of
 COUNT_EXACT matches is read whole and sorted; a larger one follows an index.
 """
 
+import contextlib
 import datetime
 import json
 import re
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from ppid.core.search import query_terms, stem_text, stem_word
 
+from . import sqlite_store
 from .tabular import Table, gc_paused
 
 LIMIT_DEFAULT = 100
@@ -48,6 +55,10 @@ COUNT_EXACT = 10_000
 # Pages from this offset on are read in two steps on PostgreSQL (see search).
 DEEP_OFFSET = 1_000
 MAX_INDEXED_COLUMNS = 32
+# SQLite: from this many rows (of a CSV file on disk), a second process builds the
+# full-text index while this one writes the rows (fts_build).
+FTS_PROCESS_MIN_ROWS = 100_000
+FTS_HASH_BYTES = 64 * 2**20
 # PostgreSQL refuses b-tree entries over about 2.7 KB: longer text columns get no index.
 MAX_INDEXED_TEXT = 1_000
 # Free-text notes (longer than this on average) are searched by words, not filtered by
@@ -113,19 +124,23 @@ def _q(identifier: str) -> str:
     return connection.ops.quote_name(identifier)
 
 
+def _sq(identifier: str) -> str:
+    """SQLite quoting without Django's connection (fts_build's child has none)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 # --- introspection --------------------------------------------------------------------------
 
 
 def _table_exists(name: str) -> bool:
+    if connection.vendor == "sqlite":
+        return sqlite_store.current(name) is not None
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [name])
-        else:
-            cursor.execute(
-                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE c.relname = %s AND n.nspname = current_schema() AND c.relkind = 'r'",
-                [name],
-            )
+        cursor.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = %s AND n.nspname = current_schema() AND c.relkind = 'r'",
+            [name],
+        )
         return cursor.fetchone() is not None
 
 
@@ -136,11 +151,13 @@ def exists(resource_id) -> bool:
 def columns(resource_id) -> list[dict]:
     """[{"id", "type"}] of the resource's table, `_id` first (CKAN's "fields")."""
     name = table_name(resource_id)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA table_info({_q(name)})")
-            rows = [(r[1], r[2].lower()) for r in cursor.fetchall()]
-        else:
+    if connection.vendor == "sqlite":
+        db = sqlite_store.reader(name)
+        if db is None:
+            return []
+        rows = [(r[1], r[2].lower()) for r in db.execute(f"PRAGMA main.table_info({_q(name)})")]
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
                 "JOIN pg_class c ON c.oid = a.attrelid "
@@ -157,43 +174,53 @@ def columns(resource_id) -> list[dict]:
     ]
 
 
+@contextlib.contextmanager
+def _cursor(name: str):
+    """A cursor that reads the resource's table (on SQLite, its files' connection, with
+    Django's %s parameters)."""
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    db = sqlite_store.reader(name)
+    if db is None:
+        raise DatastoreNotFound({"resource_id": [_("The resource has no datastore.")]})
+    cursor = db.cursor(factory=SQLiteCursorWrapper)
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
 # --- loading --------------------------------------------------------------------------------
 
 
 def _leftovers(name: str) -> list[str]:
-    """Tables of loads that never finished (a killed worker): `<name>_<8 hex>`."""
+    """What loads that never finished (a killed worker) left behind: tables
+    `<name>_<8 hex>` on PostgreSQL, unpublished generation files on SQLite."""
+    if connection.vendor == "sqlite":
+        return sqlite_store.leftovers(name)
     pattern = re.compile(re.escape(name) + r"_[0-9a-f]{8}")
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE %s",
-                [name + "%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE %s",
-                [name + "%"],
-            )
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE %s",
+            [name + "%"],
+        )
         return [r[0] for r in cursor.fetchall() if pattern.fullmatch(r[0])]
-
-
-def _drop_sql(name: str) -> list[str]:
-    sql = [f"DROP TABLE IF EXISTS {_q(name)}"]
-    if connection.vendor == "sqlite":
-        sql[:0] = [
-            f"DROP TABLE IF EXISTS {_q(name + suffix)}" for suffix in ("_vocab", "_vocabc", "_fts")
-        ]
-    return sql
 
 
 def drop(resource_id) -> None:
     """Remove the resource's datastore table (and any unfinished load of it)."""
     name = table_name(resource_id)
+    if connection.vendor == "sqlite":
+        sqlite_store.drop(name)
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         for table in [*_leftovers(name), name]:
-            for sql in _drop_sql(table):
-                cursor.execute(sql)
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
 
 
 # Every ASCII character that is not a letter or digit separates words, as in
@@ -256,65 +283,122 @@ def _lexeme_column(stems: list[str], k: int) -> list[str]:
     return text.split("'\x00" + suffix)
 
 
-def _create_sql(name: str, cols: list[dict]) -> list[str]:
+def _create_sql(name: str, cols: list[dict]) -> str:
     types = _SQL_TYPES[connection.vendor]
     definitions = ['"_id" BIGINT PRIMARY KEY' if connection.vendor != "sqlite" else
                    '"_id" INTEGER PRIMARY KEY']  # fmt: skip
     definitions += [f"{_q(c['id'])} {types[c['type']]}" for c in cols]
-    text = [k for k, c in enumerate(cols) if c["type"] == "text"]
     if connection.vendor == "postgresql":
         definitions.append('"_full_text" tsvector')
-    sql = [f"CREATE TABLE {_q(name)} ({', '.join(definitions)})"]
-    if connection.vendor == "sqlite" and text:
-        fts_columns = ", ".join(f"c{k}" for k in text)
-        sql.append(
-            f"CREATE VIRTUAL TABLE {_q(name + '_fts')} USING fts5({fts_columns}, content='', "
-            "tokenize='unicode61 remove_diacritics 2', detail='column')"
-        )
-    return sql
+    return f"CREATE TABLE {_q(name)} ({', '.join(definitions)})"
 
 
-def _insert_sqlite(cursor, name, cols, table, text_positions, progress) -> int:
-    placeholders = ", ".join(["%s"] * (len(cols) + 1))
-    insert = f"INSERT INTO {_q(name)} VALUES ({placeholders})"  # noqa: S608
-    fts = _q(name + "_fts")
-    fts_columns = ", ".join(f"c{k}" for k in text_positions)
-    fts_placeholders = ", ".join(["%s"] * (len(text_positions) + 1))
-    # A contentless table takes each row's rowid (our _id) in its hidden rowid column.
-    insert_fts = f"INSERT INTO {fts} (rowid, {fts_columns}) VALUES ({fts_placeholders})"  # noqa: S608
-    done = pending = 0
-    if text_positions:
-        # No incremental merging of the index's segments during the load: 'optimize'
-        # merges them once at the end (_finish).
-        cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")  # noqa: S608
-    atomic = transaction.atomic()
-    atomic.__enter__()
-    try:
-        for columns in table.column_batches():
-            ids = range(done + 1, done + 1 + len(columns[0]))
-            cursor.executemany(insert, zip(ids, *columns, strict=True))
-            if text_positions:
-                stems = [stem_column(columns[k]) for k in text_positions]
-                cursor.executemany(insert_fts, zip(ids, *stems, strict=True))
-            done += len(ids)
-            pending += len(ids)
-            if pending >= 100_000:
-                # Commit in steps (outside a caller's transaction): a long write
-                # transaction would hold SQLite's one write lock from every other writer.
-                atomic.__exit__(None, None, None)
-                atomic = transaction.atomic()
-                atomic.__enter__()
-                pending = 0
-            if progress:
-                progress(done)
-    except BaseException as exc:
-        atomic.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    atomic.__exit__(None, None, None)
+# --- SQLite: the FTS5 file, written here for small tables and by fts_build for large ones
+
+
+def fts_create(db: sqlite3.Connection, name: str, text_positions: list[int]) -> None:
+    columns = ", ".join(f"c{k}" for k in text_positions)
+    fts = _sq(name + "_fts")
+    db.execute(
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='', "
+        "tokenize='unicode61 remove_diacritics 2', detail='column')"
+    )
+    # No incremental merging of the index's segments during the load: 'optimize'
+    # merges them once at the end (fts_finish); and segments of up to 64 MB in memory
+    # before each is written (1 MB by default), so there are fewer of them to merge.
+    db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")  # noqa: S608
+    db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")  # noqa: S608
+
+
+def fts_insert(db: sqlite3.Connection, name: str, text_positions, ids, text_columns) -> None:
+    """One batch: the stems of each text column's cells, under the rows' `_id`s. A
+    contentless table takes each row's id in its hidden rowid column."""
+    columns = ", ".join(f"c{k}" for k in text_positions)
+    marks = ", ".join("?" * (len(text_positions) + 1))
+    stems = [stem_column(values) for values in text_columns]
+    db.executemany(
+        f"INSERT INTO {_sq(name + '_fts')} (rowid, {columns}) VALUES ({marks})",  # noqa: S608
+        zip(ids, *stems, strict=True),
+    )
+
+
+def fts_finish(db: sqlite3.Connection, name: str) -> None:
+    """One merged b-tree per term (fewer segments to read per query), and the fts5vocab
+    tables that count a word's rows exactly."""
+    fts = _sq(name + "_fts")
+    db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608
+    for suffix, kind in (("_vocab", "row"), ("_vocabc", "col")):
+        db.execute(f"CREATE VIRTUAL TABLE {_sq(name + suffix)} USING fts5vocab({fts}, '{kind}')")
+
+
+def _load_sqlite(name, cols, table: Table, text_positions, progress) -> int:
+    """Write a new generation of the resource's files and publish it (sqlite_store)."""
+    from . import fts_build
+
+    with sqlite_store.locked(name) as folder:
+        sqlite_store.remove_leftovers(name)
+        token = secrets.token_hex(8)
+        rows_path, fts_path = sqlite_store.generation(folder, token)
+        child = None
+        try:
+            if text_positions and table.row_count >= FTS_PROCESS_MIN_ROWS:
+                child = fts_build.start(table, name, text_positions, fts_path)
+            db = sqlite_store.writer(rows_path)
+            fts_db = None
+            try:
+                db.execute(_create_sql(name, cols))
+                if text_positions and child is None:
+                    fts_db = sqlite_store.writer(fts_path)
+                    fts_create(fts_db, name, text_positions)
+                lengths = _TextLengths(cols)
+                count = _fill_sqlite(db, fts_db, name, table, lengths, text_positions, progress)
+                _finish(db, name, cols, lengths.unindexed())
+                if fts_db is not None:
+                    fts_finish(fts_db, name)
+            finally:
+                db.close()
+                if fts_db is not None:
+                    fts_db.close()
+            if child is not None:
+                built = child.wait()
+                if built != count:
+                    raise RuntimeError(f"the full-text index has {built} rows, the table {count}")
+            for path in (rows_path, fts_path):
+                if path.exists():
+                    sqlite_store.sync_file(path)
+            sqlite_store.publish(name, token)
+        except BaseException:
+            if child is not None:
+                child.kill()
+            rows_path.unlink(missing_ok=True)
+            fts_path.unlink(missing_ok=True)
+            raise
+    return count
+
+
+def _fill_sqlite(db, fts_db, name, table: Table, lengths, text_positions, progress) -> int:
+    marks = ", ".join("?" * (len(table.columns) + 1))
+    insert = f"INSERT INTO {_q(name)} VALUES ({marks})"  # noqa: S608
+    done = 0
+    db.execute("BEGIN")
+    if fts_db is not None:
+        fts_db.execute("BEGIN")
+    for columns in table.column_batches():
+        ids = range(done + 1, done + 1 + len(columns[0]))
+        db.executemany(insert, zip(ids, *columns, strict=True))
+        lengths.add(columns)
+        if fts_db is not None:
+            fts_insert(fts_db, name, text_positions, ids, [columns[k] for k in text_positions])
+        done += len(ids)
+        if progress:
+            progress(done)
+    db.execute("COMMIT")
+    if fts_db is not None:
+        fts_db.execute("COMMIT")
     return done
 
 
-def _insert_postgresql(cursor, name, cols, table, text_positions, progress) -> int:
+def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progress) -> int:
     from psycopg.copy import QueuedLibpqWriter
 
     names = ", ".join(["_id", *[_q(c["id"]) for c in cols], "_full_text"])
@@ -328,6 +412,7 @@ def _insert_postgresql(cursor, name, cols, table, text_positions, progress) -> i
             for columns in table.column_batches():
                 n = len(columns[0])
                 ids = range(done + 1, done + 1 + n)
+                lengths.add(columns)
                 lexemes = [_lexeme_column(stem_column(columns[k]), k) for k in text_positions]
                 if len(lexemes) > 1:
                     vectors = map(" ".join, zip(*lexemes, strict=True))
@@ -360,82 +445,95 @@ def load(resource_id, table: Table, *, progress: Callable[[int], None] | None = 
     """Store the table's rows as the resource's datastore, replacing any earlier ones;
     returns the number of rows stored. `progress(rows_so_far)` is called per batch."""
     name = table_name(resource_id)
-    work = f"{name}_{secrets.token_hex(4)}"
     cols = [{"id": c.id, "type": c.type} for c in table.columns]
     for c in cols:
         if not _FIELD_ID.fullmatch(c["id"]) or c["type"] not in _SQL_TYPES["sqlite"]:
             raise ValueError(f"bad column {c!r}")
     text_positions = [k for k, c in enumerate(cols) if c["type"] == "text"]
+    if connection.vendor == "sqlite":
+        with gc_paused():
+            return _load_sqlite(name, cols, table, text_positions, progress)
+    work = f"{name}_{secrets.token_hex(4)}"
     with connection.cursor() as cursor:
         for leftover in _leftovers(name):
-            for sql in _drop_sql(leftover):
-                cursor.execute(sql)
-        for sql in _create_sql(work, cols):
-            cursor.execute(sql)
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(leftover)}")
+        cursor.execute(_create_sql(work, cols))
     try:
         with connection.cursor() as cursor, gc_paused():
-            insert = _insert_sqlite if connection.vendor == "sqlite" else _insert_postgresql
-            count = insert(cursor, work, cols, table, text_positions, progress)
-            _finish(cursor, work, cols)
+            lengths = _TextLengths(cols)
+            count = _insert_postgresql(cursor, work, cols, table, lengths, text_positions, progress)
+            _finish_postgresql(cursor, work, cols, lengths.unindexed())
     except BaseException:
         with connection.cursor() as cursor:
-            for sql in _drop_sql(work):
-                cursor.execute(sql)
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(work)}")
         raise
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in _drop_sql(name):
-            cursor.execute(sql)
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(name)}")
         cursor.execute(f"ALTER TABLE {_q(work)} RENAME TO {_q(name)}")
-        if connection.vendor == "sqlite" and text_positions:
-            cursor.execute(f"ALTER TABLE {_q(work + '_fts')} RENAME TO {_q(name + '_fts')}")
-            for suffix, kind in (("_vocab", "row"), ("_vocabc", "col")):
-                cursor.execute(
-                    f"CREATE VIRTUAL TABLE {_q(name + suffix)} "
-                    f"USING fts5vocab({_q(name + '_fts')}, '{kind}')"
-                )
-    if connection.vendor == "sqlite":
-        _analyze_sqlite(name)
     return count
 
 
-def _finish(cursor, name: str, cols: list[dict]) -> None:
-    """Indexes and planner statistics, once the rows are in."""
-    long_text = set()
-    text = [c["id"] for c in cols[:MAX_INDEXED_COLUMNS] if c["type"] == "text"]
-    if text:
-        lengths = ", ".join(f"MAX(LENGTH({_q(c)})), AVG(LENGTH({_q(c)}))" for c in text)
-        cursor.execute(f"SELECT {lengths} FROM {_q(name)}")  # noqa: S608
-        found = cursor.fetchone()
-        long_text = {
-            c
-            for i, c in enumerate(text)
-            if (found[2 * i] or 0) > MAX_INDEXED_TEXT or (found[2 * i + 1] or 0) > NOTE_LENGTH
+class _TextLengths:
+    """The longest and the average length of each text column's cells, gathered while
+    the rows go in: text too long for a b-tree, or free-text notes (NOTE_LENGTH), gets
+    no index. (Asking the database afterwards read the whole table again.)"""
+
+    def __init__(self, cols: list[dict]):
+        self.cols = cols
+        self.positions = [
+            k for k, c in enumerate(cols[:MAX_INDEXED_COLUMNS]) if c["type"] == "text"
+        ]  # fmt: skip
+        self.longest = dict.fromkeys(self.positions, 0)
+        self.total = dict.fromkeys(self.positions, 0)
+        self.count = dict.fromkeys(self.positions, 0)
+
+    def add(self, columns: list[list]) -> None:
+        for k in self.positions:
+            lengths = list(map(len, filter(None, columns[k])))
+            if lengths:
+                self.longest[k] = max(self.longest[k], max(lengths))
+                self.total[k] += sum(lengths)
+                self.count[k] += len(lengths)
+
+    def unindexed(self) -> set[str]:
+        return {
+            self.cols[k]["id"]
+            for k in self.positions
+            if self.longest[k] > MAX_INDEXED_TEXT
+            or (self.count[k] and self.total[k] / self.count[k] > NOTE_LENGTH)
         }
+
+
+def _finish(db: sqlite3.Connection, name: str, cols: list[dict], long_text: set[str]) -> None:
+    """SQLite: the b-tree indexes and the planner's statistics (from a sample of each
+    index: a second, not ten, on a million rows), once the rows are in."""
+    for sql in _index_sql(name, cols, long_text):
+        db.execute(sql)
+    db.execute("PRAGMA analysis_limit = 2000")
+    db.execute(f"ANALYZE {_q(name)}")
+
+
+def _finish_postgresql(cursor, name: str, cols: list[dict], long_text: set[str]) -> None:
+    """Indexes and planner statistics, once the rows are in."""
     statements = _index_sql(name, cols, long_text)
     with ThreadPoolExecutor(max_workers=1) as pool:
         alongside = None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if not connection.in_atomic_block:
             # The rows are committed: another connection builds the GIN index (the
             # longest build) while this one builds the b-trees, each in its own server
             # process. Leaving the block waits for it, whatever happens here.
             alongside = pool.submit(_build_indexes, connection.alias, [statements.pop()])
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in statements:
                 cursor.execute(sql)
-            if connection.vendor == "sqlite" and any(c["type"] == "text" for c in cols):
-                # One merged b-tree per term: fewer segments to read per query.
-                fts = _q(name + "_fts")
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608
         if alongside is not None:
             alongside.result()
-    if connection.vendor == "postgresql":
-        if connection.in_atomic_block:
-            cursor.execute(f"ANALYZE {_q(name)}")
-        else:
-            # VACUUM sets the visibility map: counts become index-only scans.
-            cursor.execute(f"VACUUM (ANALYZE) {_q(name)}")
+    if connection.in_atomic_block:
+        cursor.execute(f"ANALYZE {_q(name)}")
+    else:
+        # VACUUM sets the visibility map: counts become index-only scans.
+        cursor.execute(f"VACUUM (ANALYZE) {_q(name)}")
 
 
 def _build_indexes(alias: str, statements: list[str]) -> None:
@@ -448,15 +546,6 @@ def _build_indexes(alias: str, statements: list[str]) -> None:
                 cursor.execute(sql)
     finally:
         db.close()
-
-
-def _analyze_sqlite(name: str) -> None:
-    """SQLite keeps statistics by table name: gather them once the table has its final
-    name, from a sample of each index (a second, not ten, on a million rows)."""
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA analysis_limit = 2000")
-        cursor.execute(f"ANALYZE {_q(name)}")
-        cursor.execute("PRAGMA analysis_limit = 0")
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -738,7 +827,7 @@ def search(
     # FTS5 joined to the table: its matches come in rowid order, so a page in _id order
     # stops after `limit` rows instead of collecting every match first.
     source = f'{fts} JOIN {table} ON {table}."_id" = {fts}.rowid' if fts else table
-    with connection.cursor() as cursor:
+    with _cursor(name) as cursor:
         total, estimated, few = _count(cursor, table, source, clauses, include_total)
         select = ", ".join(_q(f) for f in chosen)
         # _id is never null: plain ASC/DESC, which its primary key index serves.
@@ -888,7 +977,7 @@ def _clause_count(cursor, clause: _Clause) -> int:
         try:
             cursor.execute(*clause.vocab)
             return cursor.fetchone()[0]
-        except DatabaseError:  # a table loaded before fts5vocab tables were made
+        except (DatabaseError, sqlite3.DatabaseError):  # loaded before fts5vocab tables
             pass
     cursor.execute(clause.count_sql, clause.params)
     return cursor.fetchone()[0]

@@ -7,6 +7,7 @@ Dataset events are core.Event rows keyed by Dataset.seq (Event.object_id is an i
 Dataset.id a UUID): record them with _record and read them with dataset_events.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -721,6 +722,16 @@ def resource_count_download(*, resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
 
 
+def _open_upload(storage, file_name: str):
+    """The stored file: by its path when the storage has one (a second process may then
+    read it too, see datastore.fts_build), else opened through the storage."""
+    try:
+        path = storage.path(file_name)
+    except NotImplementedError:
+        return storage.open(file_name, "rb")
+    return contextlib.nullcontext(path)
+
+
 def resource_ingest_run(*, resource_id: str) -> str:
     """Read a tabular upload into the datastore (run by the background task). A file that
     cannot be read keeps being published as a download; its report names the row and the
@@ -746,7 +757,7 @@ def resource_ingest_run(*, resource_id: str) -> str:
     rows = None
     status = Resource.Datastore.DONE
     try:
-        with resource.file.storage.open(file_name, "rb") as handle:
+        with _open_upload(resource.file.storage, file_name) as handle:
             table = tabular.read(handle, fmt=fmt.lower())
             columns = [{"id": c.id, "type": c.type} for c in table.columns]
             rows = datastore.load(str(resource.pk), table)

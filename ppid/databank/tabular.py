@@ -210,18 +210,31 @@ class _Guess:
         joined = "\x00".join(col)
         if joined.count("\x00") != len(col) - 1:  # a cell holds NUL: no number, no date
             self.numbers, self.date = {}, None
+        # Without "." or "," the formats read a chunk alike: match it once, not per format.
+        alike = "." not in joined and "," not in joined
+        outcome: dict[str, str | None] = {}  # level before -> level after
         for fmt, level in list(self.numbers.items()):
-            if level == "int" and _INT_ALL[fmt].fullmatch(joined):
-                continue
-            if _NUM_ALL[fmt].fullmatch(joined):
-                self.numbers[fmt] = "numeric"
+            if alike and level in outcome:
+                after = outcome[level]
             else:
+                after = outcome[level] = self._narrow(fmt, level, joined)
+            if after is None:
                 del self.numbers[fmt]
+            else:
+                self.numbers[fmt] = after
         if self.date is not None:
             self._observe_dates(col)
         if self.text and self.filled + len(col) > REPORT_AFTER:
             self._report(col, first_row, before, problems)
         self.filled += len(col) - col.count("")
+
+    @staticmethod
+    def _narrow(fmt: str, level: str, joined: str) -> str | None:
+        if level == "int" and _INT_ALL[fmt].fullmatch(joined):
+            return "int"
+        if _NUM_ALL[fmt].fullmatch(joined):
+            return "numeric"
+        return None
 
     def _observe_dates(self, col: tuple[str, ...]) -> None:
         cache = self.dates
@@ -621,6 +634,14 @@ class Table:
         return self._reader.typed_columns(size)
 
     @property
+    def source_path(self) -> str | None:
+        """The CSV file's path when it was read from one (another process may read it
+        again: datastore.fts_build)."""
+        if self._reader is None or not isinstance(self._reader.source, _CsvSource):
+            return None
+        return self._reader.source.source.path
+
+    @property
     def rows(self) -> Iterator[tuple]:
         return chain.from_iterable(self.batches())
 
@@ -764,6 +785,15 @@ class _Reader:
                 for convert, col in zip(converters, zip(*chunk, strict=True), strict=True)
             ]
 
+    def text_columns(self, positions: list[int], size: int = CHUNK) -> Iterator[list[list]]:
+        """The text columns at `positions` (of a table already read), as typed_columns
+        gives them, without converting the others."""
+        chunks = self.chunks(None, size)
+        next(chunks)
+        for _first, chunk in chunks:
+            columns = list(zip(*chunk, strict=True))
+            yield [_text(columns[k]) for k in positions]
+
     def typed_batches(self, size: int) -> Iterator[list[tuple]]:
         for columns in self.typed_columns(size):
             yield list(zip(*columns, strict=True))
@@ -781,6 +811,14 @@ def gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+def reopen_csv(path: str, *, encoding: str, delimiter: str) -> _Reader:
+    """A reader of a CSV file that read() has already read, with the encoding and the
+    separator it found (Table.encoding, Table.delimiter): no type pass."""
+    source = _CsvSource(_Source(path))
+    source.encoding, source.delimiter = encoding, delimiter
+    return _Reader(source)
 
 
 def read(path_or_fileobj, *, fmt: str) -> Table:

@@ -374,3 +374,47 @@ def test_the_newest_matches_are_found_by_either_postgresql_plan(
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_indexscan")
             assert cursor.fetchone()[0] == "on"
+
+
+def _affixed_words() -> list[str]:
+    """Sastrawi's own root words (every seventh) with the prefixes and suffixes its rules
+    take off, and a few that are not Indonesian at all."""
+    from pathlib import Path
+
+    import Sastrawi
+
+    roots = (Path(Sastrawi.__file__).parent / "Stemmer/data/kata-dasar.txt").read_text()
+    roots = [w.strip() for w in roots.split()][::7]
+    prefixes = ["", "me", "mem", "men", "meng", "meny", "di", "ber", "ter", "pe", "pen", "ke"]
+    suffixes = ["", "kan", "an", "i", "nya", "lah", "kah", "ku", "mu"]
+    words = []
+    for i, root in enumerate(roots):
+        words.append(prefixes[i % len(prefixes)] + root + suffixes[i % len(suffixes)])
+        words.append(prefixes[(i * 5) % len(prefixes)] + root + suffixes[(i * 7) % len(suffixes)])
+    return words + ["xyzzyqwerty", "kotawaringin", "me-nyanyikan", "bertanggung-jawab"]
+
+
+def test_sastrawi_without_a_pattern_compiled_per_word_stems_exactly_as_sastrawi(monkeypatch):
+    import importlib
+    import re
+
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from ppid.core import search
+
+    fast = search._stemmer().delegatedStemmer  # no cache in front
+    modules = [
+        importlib.import_module(f"Sastrawi.Stemmer.Context.Visitor.{name}")
+        for name in search._SASTRAWI_AFFIX_VISITORS
+    ]
+    assert all(isinstance(m.re, search._LiteralSub) for m in modules)
+    words = _affixed_words()
+    assert len(words) > 4000
+    ours = [fast.stem(w) for w in words]
+    for module in modules:
+        monkeypatch.setattr(module, "re", re)
+    sastrawi = StemmerFactory().create_stemmer().delegatedStemmer
+    assert ours == [sastrawi.stem(w) for w in words]
+    # Patterns with regular-expression syntax still go to re.sub.
+    assert search._LiteralSub().sub("a.c", "", "abcabc", count=1) == "abc"
+    assert search._LiteralSub().sub("nya", "", "bukunya", count=1) == "buku"

@@ -373,7 +373,7 @@ def test_a_load_outside_a_transaction_commits_in_steps_and_builds_every_index():
         assert ids(datastore.search(resource_id, q="dinas")) == [1, 3, 5]
         assert ids(datastore.search(resource_id, filters={"kabupaten": "Kapuas"})) == [3, 4]
         name = datastore.table_name(resource_id)
-        with connection.cursor() as cursor:
+        with datastore._cursor(name) as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = %s", [name])
             else:
@@ -400,3 +400,138 @@ def test_with_no_exact_count_the_pages_are_still_right(rid, monkeypatch):
     assert ids(datastore.search(rid, filters={"tahun": [2022, 2023]}, offset=2, limit=2)) == [3, 4]
     result = datastore.search(rid, filters={"tahun": [2022, 2023]}, sort="penduduk desc", offset=1)
     assert ids(result) == [5, 1, 3, 2, 4]
+
+
+# --- SQLite: files of its own, and the full-text index from a second process -------------
+
+sqlite_only = pytest.mark.skipif(
+    "connection.vendor != 'sqlite'", reason="the datastore's own files are SQLite's"
+)
+
+BIG_CSV = "Wilayah;Tahun;Jumlah;Keterangan\n" + "".join(
+    f"{region};{2015 + i % 10};{i * 7:,};Catatan dinas {word} nomor {i}\n".replace(",", ".")
+    for i, (region, word) in enumerate(
+        zip(
+            ["Kapuas", "Katingan", "Seruyan"] * 400,
+            ["pendidikan", "kesehatan", "jalan"] * 400,
+            strict=True,
+        )
+    )
+)
+
+
+def big_table(tmp_path):
+    path = tmp_path / "besar.csv"
+    path.write_text(BIG_CSV, encoding="utf-8")
+    return tabular.read(path, fmt="csv")
+
+
+@pytest.fixture
+def child_spy(monkeypatch):
+    """Every table counts as large: loads of CSV files on disk use the second process."""
+    from ppid.databank import fts_build
+
+    started = []
+    original = fts_build.start
+
+    def start(*args, **kwargs):
+        child = original(*args, **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(datastore, "FTS_PROCESS_MIN_ROWS", 1)
+    monkeypatch.setattr(fts_build, "start", start)
+    return started
+
+
+@sqlite_only
+def test_a_large_csv_file_gets_its_full_text_index_from_a_second_process(tmp_path, child_spy):
+    rid = str(uuid.uuid4())
+    assert datastore.load(rid, big_table(tmp_path)) == 1200
+    assert len(child_spy) == 1 and child_spy[0] is not None
+    assert child_spy[0].proc.returncode == 0
+    # The same answers as the index built in this process.
+    other = str(uuid.uuid4())
+    datastore.load(other, tabular.read(io.BytesIO(BIG_CSV.encode()), fmt="csv"))
+    assert len(child_spy) == 2 and child_spy[1] is None  # not a file on disk
+    for query in ["pendidikan", "dinas kesehatan", {"keterangan": "jalan"}, "kapuas"]:
+        ours, theirs = datastore.search(rid, q=query), datastore.search(other, q=query)
+        assert ours["total"] == theirs["total"] > 0
+        assert ids(ours) == ids(theirs)
+    assert datastore.search(rid, q="pendidikan", filters={"wilayah": "Kapuas"})["total"] == 400
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+@sqlite_only
+def test_a_failed_full_text_process_fails_the_load_and_keeps_the_rows_before_it(
+    rid, tmp_path, child_spy, monkeypatch
+):
+    from ppid.databank import fts_build
+
+    started = fts_build.start
+    # A column the file does not have: the child fails reading it.
+    monkeypatch.setattr(
+        fts_build, "start", lambda table, name, positions, path: started(table, name, [99], path)
+    )
+    with pytest.raises(fts_build.FtsBuildError, match="full-text index failed"):
+        datastore.load(rid, big_table(tmp_path))
+    assert datastore.search(rid)["total"] == 6
+    assert ids(datastore.search(rid, q="dinas")) == [1, 3, 5]
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+@sqlite_only
+def test_a_full_text_process_that_hangs_is_stopped(rid, tmp_path, child_spy, monkeypatch):
+    from ppid.databank import fts_build
+
+    monkeypatch.setattr(fts_build, "TIMEOUT_BASE_S", 0.01)
+    monkeypatch.setattr(fts_build, "TIMEOUT_PER_ROW_S", 0)
+    with pytest.raises(fts_build.FtsBuildError, match="took over"):
+        datastore.load(rid, big_table(tmp_path))
+    assert child_spy[0].proc.returncode is not None  # killed and reaped
+    assert datastore.search(rid)["total"] == 6
+
+
+@sqlite_only
+def test_a_reload_moves_readers_to_the_new_files_and_removes_the_old(rid, settings):
+    from ppid.databank import sqlite_store
+
+    name = datastore.table_name(rid)
+    folder = sqlite_store.directory(name)
+    assert folder.parent == settings.DATASTORE_DIR
+    before = sqlite_store.current(name)
+    assert datastore.search(rid)["total"] == 6  # this thread now holds a connection
+    datastore.load(rid, make_table("nama,nilai\nbaru,1\n"))
+    after = sqlite_store.current(name)
+    assert after != before
+    assert datastore.search(rid)["total"] == 1
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["CURRENT", "LOCK", f"{after}.sqlite3", f"{after}.fts.sqlite3"]
+    )
+    # Nothing of the datastore is in the application's database.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'datastore%%'")
+        assert cursor.fetchone()[0] == 0
+
+
+@sqlite_only
+def test_a_reader_in_another_thread_sees_each_load_whole(rid):
+    import threading
+
+    seen, errors = [], []
+
+    def read():
+        try:
+            for _ in range(30):
+                seen.append(datastore.search(rid, limit=0)["total"])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    for n in range(1, 6):
+        text = "nama,nilai\n" + "".join(f"baris {i},{i}\n" for i in range(n))
+        datastore.load(rid, make_table(text))
+    thread.join()
+    assert errors == []
+    assert set(seen) <= {6, 1, 2, 3, 4, 5}
