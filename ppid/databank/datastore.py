@@ -362,7 +362,8 @@ def _load_sqlite(name, cols, table: Table, text_positions, progress) -> int:
             if child is not None:
                 built = child.wait()
                 if built != count:
-                    raise RuntimeError(f"the full-text index has {built} rows, the table {count}")
+                    message = f"the full-text index has {built} rows, the table {count}"
+                    raise fts_build.FtsBuildError(message)
             for path in (rows_path, fts_path):
                 if path.exists():
                     sqlite_store.sync_file(path)

@@ -535,3 +535,17 @@ def test_a_reader_in_another_thread_sees_each_load_whole(rid):
     thread.join()
     assert errors == []
     assert set(seen) <= {6, 1, 2, 3, 4, 5}
+
+
+@sqlite_only
+def test_a_full_text_index_of_another_length_is_not_published(
+    rid, tmp_path, child_spy, monkeypatch
+):
+    from ppid.databank import fts_build
+
+    original = fts_build.Child.wait
+    monkeypatch.setattr(fts_build.Child, "wait", lambda self: original(self) - 1)
+    with pytest.raises(fts_build.FtsBuildError, match="1199 rows, the table 1200"):
+        datastore.load(rid, big_table(tmp_path))
+    assert datastore.search(rid)["total"] == 6
+    assert datastore._leftovers(datastore.table_name(rid)) == []
