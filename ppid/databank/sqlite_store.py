@@ -80,7 +80,10 @@ def leftovers(name: str) -> list[str]:
     keep = current(name)
     published = set(generation(folder, keep)) if keep else set()
     return sorted(
-        p.name for p in folder.iterdir() if p.name.endswith(".sqlite3") and p not in published
+        p.name
+        for p in folder.iterdir()
+        if (p.name.endswith(".sqlite3") and p not in published)
+        or p.name.startswith(f"{CURRENT}.")  # a publication that never got renamed
     )
 
 

@@ -549,3 +549,19 @@ def test_a_full_text_index_of_another_length_is_not_published(
         datastore.load(rid, big_table(tmp_path))
     assert datastore.search(rid)["total"] == 6
     assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+@sqlite_only
+def test_what_a_killed_load_left_behind_is_removed_by_the_next(rid):
+    from ppid.databank import sqlite_store
+
+    name = datastore.table_name(rid)
+    folder = sqlite_store.directory(name)
+    left = ["0123456789abcdef.sqlite3", "0123456789abcdef.fts.sqlite3", "CURRENT.0123456789abcdef"]
+    for file_name in left:
+        (folder / file_name).write_bytes(b"half written")
+    assert datastore._leftovers(name) == sorted(left)
+    assert datastore.search(rid)["total"] == 6  # readers never look at them
+    datastore.load(rid, make_table())
+    assert datastore._leftovers(name) == []
+    assert datastore.search(rid)["total"] == 6
