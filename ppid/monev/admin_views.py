@@ -474,19 +474,31 @@ def indicator_edit(request, token, pk):
     )  # fmt: skip
 
 
-@require_POST
-def indicator_delete(request, token, pk):
-    period = _period(request, token)
-    indicator = _indicator(period, pk)
+def _removal(request, remove, success: str, back: str, *, refused: str | None = None):
+    """Run a service that removes or revokes something: 404 for whoever may not, the
+    service's reason as a message when it refuses (then to `refused`), else to `back`."""
     try:
-        services.indicator_delete(user=request.user, indicator=indicator)
+        remove()
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("monev_admin:indicator_edit", args=[period.token, indicator.pk]))
-    messages.success(request, _("The indicator and its questions were deleted."))
-    return redirect(reverse("monev_admin:period_indicators", args=[period.token]))
+        return redirect(refused or back)
+    messages.success(request, success)
+    return redirect(back)
+
+
+@require_POST
+def indicator_delete(request, token, pk):
+    period = _period(request, token)
+    indicator = _indicator(period, pk)
+    return _removal(
+        request,
+        lambda: services.indicator_delete(user=request.user, indicator=indicator),
+        _("The indicator and its questions were deleted."),
+        reverse("monev_admin:period_indicators", args=[period.token]),
+        refused=reverse("monev_admin:indicator_edit", args=[period.token, indicator.pk]),
+    )
 
 
 def _question_page(request, period, indicator, question=None):
@@ -545,16 +557,12 @@ def question_edit(request, token, pk):
 def question_delete(request, token, pk):
     period = _period(request, token)
     question = _question(period, pk)
-    back = reverse("monev_admin:indicator_edit", args=[period.token, question.indicator_id])
-    try:
-        services.question_delete(user=request.user, question=question)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The question was deleted."))
-    return redirect(back)
+    return _removal(
+        request,
+        lambda: services.question_delete(user=request.user, question=question),
+        _("The question was deleted."),
+        reverse("monev_admin:indicator_edit", args=[period.token, question.indicator_id]),
+    )
 
 
 # --- participants and evaluators ------------------------------------------------------------
@@ -598,15 +606,12 @@ def participant_remove(request, token, participant):
     row = period.participants.filter(token=participant).first()
     if row is None:
         raise Http404
-    try:
-        services.participant_remove(user=request.user, participant=row)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The body was removed from the period."))
-    return redirect(_period_url(period, "period_participants"))
+    return _removal(
+        request,
+        lambda: services.participant_remove(user=request.user, participant=row),
+        _("The body was removed from the period."),
+        _period_url(period, "period_participants"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -652,15 +657,12 @@ def evaluator_revoke(request, token, pk):
     row = period.evaluators.filter(pk=pk).first()
     if row is None:
         raise Http404
-    try:
-        services.evaluator_revoke(user=request.user, evaluator_row=row)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The appointment was revoked."))
-    return redirect(_period_url(period, "period_evaluators"))
+    return _removal(
+        request,
+        lambda: services.evaluator_revoke(user=request.user, evaluator_row=row),
+        _("The appointment was revoked."),
+        _period_url(period, "period_evaluators"),
+    )
 
 
 # --- the period's life: open, compute, close, publish -----------------------------------------

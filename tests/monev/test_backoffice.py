@@ -550,3 +550,20 @@ def test_the_evaluation_page_does_not_query_per_answer(participant_a, officer_a,
             level=question.levels.get(score=100), note="Ada.",
         )  # fmt: skip
     assert _queries(client, address) == before
+
+
+def test_a_refused_removal_says_why_and_removes_nothing(monev_admin, open_period):
+    # An open period's configuration no longer changes: the service refuses, the page
+    # says why (in Indonesian) and goes back to where the officer was.
+    admin = client_for(monev_admin)
+    token = open_period.token
+    indicator = open_period.indicators.first()
+    question = indicator.questions.first()
+    edit = url("indicator_edit", token, indicator.pk)
+    for action, pk in (("indicator_delete", indicator.pk), ("question_delete", question.pk)):
+        response = admin.post(url(action, token, pk), follow=True)
+        assert response.redirect_chain == [(edit, 302)]
+        said = [str(m) for m in response.context["messages"]]
+        assert said == ["Periode sudah berjalan: pengaturannya tidak dapat diubah lagi."]
+    assert Question.objects.filter(pk=question.pk).exists()
+    assert open_period.indicators.filter(pk=indicator.pk).exists()
