@@ -14,7 +14,8 @@ search covers the text columns:
   this one writes the rows and their indexes: the two halves of the work on two cores.
 - PostgreSQL: a `_full_text` tsvector written from Python with a GIN index. Each word is
   stored as "<stem>_<column position>", so a query for one field reads only that field's
-  words, and a query over the whole row ORs the word's lexemes of every text column.
+  words, and a query over the whole row ORs the word's lexemes of every text column. A
+  large file's tsvectors come from a second process (fts_build) through a pipe.
 
 Both engines therefore match the same stemmed words. A load fills a new table and swaps
 it in at once (a rename, or on SQLite a new generation of files), so readers see the old
@@ -399,31 +400,56 @@ def _fill_sqlite(db, fts_db, name, table: Table, lengths, text_positions, progre
     return done
 
 
+def row_vectors(text_columns: list[list], text_positions: list[int], n: int) -> list[str]:
+    """PostgreSQL: each row's `_full_text` (tsvector text) from its text columns' cells."""
+    lexemes = [
+        _lexeme_column(stem_column(values), k)
+        for values, k in zip(text_columns, text_positions, strict=True)
+    ]
+    if len(lexemes) > 1:
+        return list(map(" ".join, zip(*lexemes, strict=True)))
+    return lexemes[0] if lexemes else [""] * n
+
+
 def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progress) -> int:
     from psycopg.copy import QueuedLibpqWriter
 
+    from . import fts_build
+
     names = ", ".join(["_id", *[_q(c["id"]) for c in cols], "_full_text"])
     done = 0
-    with transaction.atomic():
-        # A writer thread sends the data while this one formats the next rows: the
-        # server parses and stores them meanwhile, in its own process.
-        copy_sql = f"COPY {_q(name)} ({names}) FROM STDIN"
-        with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-            write = copy.write_row
-            for columns in table.column_batches():
-                n = len(columns[0])
-                ids = range(done + 1, done + 1 + n)
-                lengths.add(columns)
-                lexemes = [_lexeme_column(stem_column(columns[k]), k) for k in text_positions]
-                if len(lexemes) > 1:
-                    vectors = map(" ".join, zip(*lexemes, strict=True))
-                else:
-                    vectors = lexemes[0] if lexemes else [""] * n
-                for row in zip(ids, *columns, vectors, strict=True):
-                    write(row)
-                done += n
-                if progress:
-                    progress(done)
+    child = None
+    if text_positions and table.row_count >= FTS_PROCESS_MIN_ROWS:
+        # A large CSV file on disk: a second process stems the text and sends each row's
+        # tsvector, while this one converts and sends the rows (fts_build).
+        child = fts_build.start_vectors(table, text_positions)
+    try:
+        with transaction.atomic():
+            # A writer thread sends the data while this one formats the next rows: the
+            # server parses and stores them meanwhile, in its own process.
+            copy_sql = f"COPY {_q(name)} ({names}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+                write = copy.write_row
+                for columns in table.column_batches():
+                    n = len(columns[0])
+                    ids = range(done + 1, done + 1 + n)
+                    lengths.add(columns)
+                    if child is not None:
+                        vectors = child.take(n)
+                    else:
+                        text_columns = [columns[k] for k in text_positions]
+                        vectors = row_vectors(text_columns, text_positions, n)
+                    for row in zip(ids, *columns, vectors, strict=True):
+                        write(row)
+                    done += n
+                    if progress:
+                        progress(done)
+                if child is not None:
+                    child.finish()
+    except BaseException:
+        if child is not None:
+            child.kill()
+        raise
     return done
 
 

@@ -1,21 +1,27 @@
-"""SQLite: the full-text index of a large CSV file, built by a second process while the
-loading one writes the rows and their b-tree indexes (datastore._load_sqlite).
+"""The full text of a large CSV file, prepared by a second process while the loading one
+converts and writes the typed rows (datastore.load).
 
 A load is CPU-bound in both halves: stemming and indexing the text, and converting,
 storing and indexing the typed rows. Python runs one thread at a time, so the two halves
-run in two processes, each on a core, writing files of their own (sqlite_store). The
-child reads the file again with the encoding and separator the type pass found, writes
-`<token>.fts.sqlite3`, syncs it and prints its row count, which the parent checks against
-its own before it publishes the generation.
+run in two processes, each on a core. The child reads the file again with the encoding
+and separator the type pass found, and:
+
+- SQLite ("fts"): writes `<token>.fts.sqlite3` (sqlite_store), syncs it and prints its
+  row count, which the parent checks against its own before it publishes the generation;
+- PostgreSQL ("vectors"): sends each row's `_full_text` through a pipe, a chunk at a time
+  (its length in bytes on a line, then its rows' texts, one per line), which the parent
+  puts into the rows it copies to the server.
 
     python -m ppid.databank.fts_build '<json spec>'
 """
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,23 +34,87 @@ class FtsBuildError(RuntimeError):
     pass
 
 
+# Linux: let the child run up to a megabyte ahead of the parent (the default is 64 KB).
+_F_SETPIPE_SZ = 1031
+PIPE_BYTES = 1 << 20
+
+
 class Child:
     """The running child process."""
 
     def __init__(self, proc: subprocess.Popen, errors, rows: int):
         self.proc, self.errors, self.rows = proc, errors, rows
+        self.timed_out = False
+        self._pending: list[str] = []
+        self._watchdog: threading.Timer | None = None
+
+    @property
+    def timeout(self) -> float:
+        return TIMEOUT_BASE_S + self.rows * TIMEOUT_PER_ROW_S
+
+    def _message(self) -> str:
+        self.errors.seek(0)
+        return self.errors.read().decode(errors="replace")[-2000:]
+
+    def watch(self) -> None:
+        """Kill the child if it is still running after its timeout (the parent reading
+        its pipe then gets the end of it)."""
+
+        def expire():
+            self.timed_out = True
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+        self._watchdog = threading.Timer(self.timeout, expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def take(self, n: int) -> list[str]:
+        """The next n rows' texts from the pipe ("vectors")."""
+        while len(self._pending) < n:
+            header = self.proc.stdout.readline()
+            if not header:
+                self._fail("sent fewer rows than the table has")
+            data = self.proc.stdout.read(int(header))
+            self._pending.extend(data.decode().split("\n"))
+        taken, self._pending = self._pending[:n], self._pending[n:]
+        return taken
+
+    def finish(self) -> None:
+        """After the last row: the child must have sent exactly as many and ended well."""
+        if self._pending or self.proc.stdout.read(1):
+            self._fail("sent more rows than the table has")
+        if self.proc.wait() != 0:
+            self._fail("failed")
+        self._stop()
+
+    def _fail(self, what: str):
+        if self.proc.poll() is None and not self.timed_out:
+            try:
+                self.proc.wait(timeout=5)  # a failing child is ending: let it say why
+            except subprocess.TimeoutExpired:
+                pass
+        message = self._message()
+        self.kill()
+        if self.timed_out:
+            raise FtsBuildError(f"the full text took over {self.timeout:.0f} s")
+        raise FtsBuildError(f"the full text process {what}: {message}")
+
+    def _stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        if not self.errors.closed:
+            self.errors.close()
 
     def wait(self) -> int:
-        """The child's row count once it has finished; FtsBuildError if it failed."""
-        timeout = TIMEOUT_BASE_S + self.rows * TIMEOUT_PER_ROW_S
+        """The child's row count once it has finished ("fts"); FtsBuildError if it failed."""
         try:
-            out, _err = self.proc.communicate(timeout=timeout)
+            out, _err = self.proc.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise FtsBuildError(f"the full-text index took over {timeout:.0f} s") from None
-        self.errors.seek(0)
-        message = self.errors.read().decode(errors="replace")[-2000:]
-        self.errors.close()
+            raise FtsBuildError(f"the full-text index took over {self.timeout:.0f} s") from None
+        message = self._message()
+        self._stop()
         if self.proc.returncode != 0:
             raise FtsBuildError(f"the full-text index failed: {message}")
         return int(json.loads(out)["rows"])
@@ -53,23 +123,41 @@ class Child:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        if not self.errors.closed:
-            self.errors.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._stop()
 
 
 def start(table, name: str, text_positions: list[int], fts_path: Path) -> Child | None:
-    """Start building the table's FTS file in a child process; None when the table was
-    not read from a CSV file on disk (the caller builds it itself)."""
+    """SQLite: start building the table's FTS file in a child process; None when the
+    table was not read from a CSV file on disk (the caller builds it itself)."""
+    spec = {"mode": "fts", "name": name, "fts_path": str(fts_path)}
+    return _spawn(table, text_positions, spec)
+
+
+def start_vectors(table, text_positions: list[int]) -> Child | None:
+    """PostgreSQL: start a child that sends each row's `_full_text` (Child.take); None
+    when the table was not read from a CSV file on disk."""
+    child = _spawn(table, text_positions, {"mode": "vectors"})
+    if child is not None:
+        try:
+            fcntl.fcntl(child.proc.stdout.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass  # the default size works, only with more waiting
+        child.watch()
+    return child
+
+
+def _spawn(table, text_positions: list[int], spec: dict) -> Child | None:
     path = table.source_path
     if path is None:
         return None
     spec = {
+        **spec,
         "path": str(Path(path).resolve()),
         "encoding": table.encoding,
         "delimiter": table.delimiter,
-        "name": name,
         "text_positions": text_positions,
-        "fts_path": str(fts_path),
     }
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -81,6 +169,7 @@ def start(table, name: str, text_positions: list[int], fts_path: Path) -> Child 
         stderr=errors,
         env=env,
         cwd=ROOT,
+        bufsize=PIPE_BYTES,
     )
     return Child(proc, errors, table.row_count)
 
@@ -114,14 +203,38 @@ def build(spec: dict) -> int:
     return done
 
 
+def send_vectors(spec: dict, out) -> int:
+    """The child's work for PostgreSQL: each row's `_full_text`, a chunk at a time."""
+    from ppid.databank import datastore, tabular
+
+    positions = spec["text_positions"]
+    reader = tabular.reopen_csv(
+        spec["path"], encoding=spec["encoding"], delimiter=spec["delimiter"]
+    )
+    done = 0
+    with tabular.gc_paused():
+        for text_columns in reader.text_columns(positions):
+            n = len(text_columns[0])
+            data = "\n".join(datastore.row_vectors(text_columns, positions, n)).encode()
+            out.write(b"%d\n" % len(data))
+            out.write(data)
+            done += n
+    out.flush()
+    return done
+
+
 def main(argv: list[str]) -> None:
-    # No database and no translations here: the child only reads a file and writes one.
+    # No database and no translations here: the child only reads a file and writes.
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
     from django.conf import settings
 
     settings.configure(USE_I18N=False)
-    rows = build(json.loads(argv[1]))
-    sys.stdout.write(json.dumps({"rows": rows}))
+    spec = json.loads(argv[1])
+    if spec["mode"] == "vectors":
+        send_vectors(spec, sys.stdout.buffer)
+    else:
+        rows = build(spec)
+        sys.stdout.write(json.dumps({"rows": rows}))
 
 
 if __name__ == "__main__":

@@ -565,3 +565,96 @@ def test_what_a_killed_load_left_behind_is_removed_by_the_next(rid):
     datastore.load(rid, make_table())
     assert datastore._leftovers(name) == []
     assert datastore.search(rid)["total"] == 6
+
+
+# --- PostgreSQL: the rows' full text from a second process ------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the tsvector column is PostgreSQL's"
+)
+
+
+@pytest.fixture
+def vectors_spy(monkeypatch):
+    """Every table counts as large: loads of CSV files on disk use the second process."""
+    from ppid.databank import fts_build
+
+    started = []
+    original = fts_build.start_vectors
+
+    def start_vectors(*args, **kwargs):
+        child = original(*args, **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(datastore, "FTS_PROCESS_MIN_ROWS", 1)
+    monkeypatch.setattr(fts_build, "start_vectors", start_vectors)
+    return started
+
+
+@postgresql_only
+def test_a_large_csv_files_full_text_comes_from_a_second_process(tmp_path, vectors_spy):
+    rid = str(uuid.uuid4())
+    assert datastore.load(rid, big_table(tmp_path)) == 1200
+    assert len(vectors_spy) == 1 and vectors_spy[0] is not None
+    assert vectors_spy[0].proc.returncode == 0
+    other = str(uuid.uuid4())
+    datastore.load(other, tabular.read(io.BytesIO(BIG_CSV.encode()), fmt="csv"))
+    assert len(vectors_spy) == 2 and vectors_spy[1] is None  # not a file on disk
+    for query in ["pendidikan", "dinas kesehatan", {"keterangan": "jalan"}, "kapuas"]:
+        ours, theirs = datastore.search(rid, q=query), datastore.search(other, q=query)
+        assert ours["total"] == theirs["total"] > 0
+        assert ids(ours) == ids(theirs)
+    assert datastore.search(rid, q="pendidikan", filters={"wilayah": "Kapuas"})["total"] == 400
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+@postgresql_only
+def test_a_failed_full_text_process_fails_the_postgresql_load(
+    rid, tmp_path, vectors_spy, monkeypatch
+):
+    from ppid.databank import fts_build
+
+    started = fts_build.start_vectors
+    # A column the file does not have: the child fails reading it.
+    monkeypatch.setattr(fts_build, "start_vectors", lambda table, positions: started(table, [99]))
+    with pytest.raises(fts_build.FtsBuildError, match="full text process sent fewer rows"):
+        datastore.load(rid, big_table(tmp_path))
+    assert datastore.search(rid)["total"] == 6
+    assert ids(datastore.search(rid, q="dinas")) == [1, 3, 5]
+    assert datastore._leftovers(datastore.table_name(rid)) == []
+
+
+@postgresql_only
+def test_a_full_text_process_that_hangs_is_stopped_on_postgresql(
+    rid, tmp_path, vectors_spy, monkeypatch
+):
+    from ppid.databank import fts_build
+
+    monkeypatch.setattr(fts_build, "TIMEOUT_BASE_S", 0.01)
+    monkeypatch.setattr(fts_build, "TIMEOUT_PER_ROW_S", 0)
+    with pytest.raises(fts_build.FtsBuildError, match="took over"):
+        datastore.load(rid, big_table(tmp_path))
+    assert vectors_spy[0].proc.returncode is not None  # killed and reaped
+    assert datastore.search(rid)["total"] == 6
+
+
+@postgresql_only
+def test_a_full_text_process_that_sends_too_much_fails_the_postgresql_load(
+    rid, tmp_path, vectors_spy, monkeypatch
+):
+    from ppid.databank import fts_build
+
+    taken = fts_build.Child.take
+    # The parent asks for one row fewer each time: the child's last rows are left over.
+    monkeypatch.setattr(fts_build.Child, "take", lambda self, n: taken(self, n)[:-1] + [""])
+    original_finish = fts_build.Child.finish
+
+    def finish(self):
+        self._pending.append("'lebih_0'")
+        original_finish(self)
+
+    monkeypatch.setattr(fts_build.Child, "finish", finish)
+    with pytest.raises(fts_build.FtsBuildError, match="sent more rows"):
+        datastore.load(rid, big_table(tmp_path))
+    assert datastore.search(rid)["total"] == 6
