@@ -15,7 +15,12 @@ search covers the text columns:
 - PostgreSQL: a `_full_text` tsvector written from Python with a GIN index. Each word is
   stored as "<stem>_<column position>", so a query for one field reads only that field's
   words, and a query over the whole row ORs the word's lexemes of every text column. A
-  large file's tsvectors come from a second process (fts_build) through a pipe.
+  large file's tsvectors come from a second process (fts_build) through a pipe. Text
+  columns of a few values repeated over many rows (regions, categories: "dictionary
+  columns", see _dictionary_positions) stay out of the tsvector: a table `<table>_terms`
+  lists each of their distinct values with its stems, and a word matches the rows of the
+  values that hold it through the column's b-tree. Their words were most of the GIN
+  index's entries and most of the second process's work.
 
 Both engines therefore match the same stemmed words. A load fills a new table and swaps
 it in at once (a rename, or on SQLite a new generation of files), so readers see the old
@@ -65,6 +70,9 @@ MAX_INDEXED_TEXT = 1_000
 # Free-text notes (longer than this on average) are searched by words, not filtered by
 # equality: no b-tree for them, which would cost a load about a second per million rows.
 NOTE_LENGTH = 40
+# PostgreSQL: a text column of at most tabular.DISTINCT_MAX values, each in this many rows
+# on average or more, is a dictionary column (see _dictionary_positions).
+DICTIONARY_REPEATS = 10
 LINKS_BASE = "/api/3/action/datastore_search"
 _SQL_TYPES = {
     "sqlite": {
@@ -200,10 +208,11 @@ def _cursor(name: str):
 
 def _leftovers(name: str) -> list[str]:
     """What loads that never finished (a killed worker) left behind: tables
-    `<name>_<8 hex>` on PostgreSQL, unpublished generation files on SQLite."""
+    `<name>_<8 hex>` (and their `_terms`) on PostgreSQL, unpublished generation files on
+    SQLite."""
     if connection.vendor == "sqlite":
         return sqlite_store.leftovers(name)
-    pattern = re.compile(re.escape(name) + r"_[0-9a-f]{8}")
+    pattern = re.compile(re.escape(name) + r"_[0-9a-f]{8}(?:_terms)?")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -220,7 +229,7 @@ def drop(resource_id) -> None:
         sqlite_store.drop(name)
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in [*_leftovers(name), name]:
+        for table in [*_leftovers(name), name, _terms(name)]:
             cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
 
 
@@ -411,46 +420,96 @@ def row_vectors(text_columns: list[list], text_positions: list[int], n: int) -> 
     return lexemes[0] if lexemes else [""] * n
 
 
-def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progress) -> int:
+def _terms(name: str) -> str:
+    """PostgreSQL: the table of the dictionary columns' values and their stems."""
+    return f"{name}_terms"
+
+
+def _dictionary_positions(table: Table, text_positions: list[int]) -> list[int]:
+    """PostgreSQL: the text columns searched through their distinct values (a `_terms`
+    table and the column's b-tree) rather than a lexeme in every row's tsvector: at most
+    DISTINCT_MAX values, each in DICTIONARY_REPEATS rows on average or more."""
+    columns = table.columns
+    return [
+        k
+        for k in text_positions
+        if k < MAX_INDEXED_COLUMNS
+        and columns[k].distinct is not None
+        and columns[k].distinct * DICTIONARY_REPEATS <= table.row_count
+    ]
+
+
+def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progress):
+    """Create the table and COPY the rows into it, in one transaction: FREEZE writes them
+    already frozen and visible to all (no VACUUM rewrites the pages afterwards). The
+    dictionary columns' distinct values go to the `_terms` table. Returns the row count
+    and the dictionary columns' positions."""
     from psycopg.copy import QueuedLibpqWriter
 
     from . import fts_build
 
     names = ", ".join(["_id", *[_q(c["id"]) for c in cols], "_full_text"])
+    dictionary = {k: set() for k in _dictionary_positions(table, text_positions)}
+    vector_positions = [k for k in text_positions if k not in dictionary]
     done = 0
     child = None
-    if text_positions and table.row_count >= FTS_PROCESS_MIN_ROWS:
+    if vector_positions and table.row_count >= FTS_PROCESS_MIN_ROWS:
         # A large CSV file on disk: a second process stems the text and sends each row's
         # tsvector, while this one converts and sends the rows (fts_build).
-        child = fts_build.start_vectors(table, text_positions)
+        child = fts_build.start_vectors(table, vector_positions)
     try:
         with transaction.atomic():
+            cursor.execute(_create_sql(name, cols))
             # A writer thread sends the data while this one formats the next rows: the
             # server parses and stores them meanwhile, in its own process.
-            copy_sql = f"COPY {_q(name)} ({names}) FROM STDIN"
+            copy_sql = f"COPY {_q(name)} ({names}) FROM STDIN (FREEZE)"
             with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-                write = copy.write_row
-                for columns in table.column_batches():
+                # Each chunk goes as one block of COPY text (tabular.copy_text): the
+                # rows joined by C code, not formatted value by value.
+                for columns, texts in table.copy_batches():
                     n = len(columns[0])
-                    ids = range(done + 1, done + 1 + n)
-                    lengths.add(columns)
+                    ids = map(str, range(done + 1, done + 1 + n))
+                    lengths.add(texts)
+                    for k, values in dictionary.items():
+                        values.update(texts[k])
                     if child is not None:
                         vectors = child.take(n)
+                    elif vector_positions:
+                        text_columns = [texts[k] for k in vector_positions]
+                        vectors = row_vectors(text_columns, vector_positions, n)
                     else:
-                        text_columns = [columns[k] for k in text_positions]
-                        vectors = row_vectors(text_columns, text_positions, n)
-                    for row in zip(ids, *columns, vectors, strict=True):
-                        write(row)
+                        vectors = [""] * n
+                    copy.write("\n".join(map("\t".join, zip(ids, *columns, vectors, strict=True))))
+                    copy.write("\n")
                     done += n
                     if progress:
                         progress(done)
                 if child is not None:
                     child.finish()
+            _write_terms(cursor, name, dictionary)
     except BaseException:
         if child is not None:
             child.kill()
         raise
-    return done
+    return done, set(dictionary)
+
+
+def _write_terms(cursor, name: str, dictionary: dict[int, set]) -> None:
+    """The `_terms` table: (k, stem, value) for each distinct value of each dictionary
+    column k and each of its stems."""
+    terms = _terms(name)
+    cursor.execute(
+        f'CREATE TABLE {_q(terms)} (k SMALLINT NOT NULL, lexeme TEXT COLLATE "C" NOT NULL, '
+        'value TEXT COLLATE "C" NOT NULL)'
+    )
+    with cursor.cursor.copy(f"COPY {_q(terms)} (k, lexeme, value) FROM STDIN") as copy:
+        for k, values in dictionary.items():
+            cells = sorted(values - {""})
+            for value, stems in zip(cells, stem_column(cells), strict=True):
+                for lexeme in dict.fromkeys(stems.split()):
+                    copy.write_row((k, lexeme, value.replace("\x00", "")))
+    tag = name.removeprefix("datastore_")
+    cursor.execute(f"CREATE INDEX {_q(f'dsx_{tag}_terms')} ON {_q(terms)} (lexeme, k)")
 
 
 def _index_sql(name: str, cols: list[dict], long_text: set[str]) -> list[str]:
@@ -484,19 +543,25 @@ def load(resource_id, table: Table, *, progress: Callable[[int], None] | None = 
     with connection.cursor() as cursor:
         for leftover in _leftovers(name):
             cursor.execute(f"DROP TABLE IF EXISTS {_q(leftover)}")
-        cursor.execute(_create_sql(work, cols))
     try:
         with connection.cursor() as cursor, gc_paused():
             lengths = _TextLengths(cols)
-            count = _insert_postgresql(cursor, work, cols, table, lengths, text_positions, progress)
-            _finish_postgresql(cursor, work, cols, lengths.unindexed())
+            count, dictionary = _insert_postgresql(
+                cursor, work, cols, table, lengths, text_positions, progress
+            )
+            # A dictionary column is searched through its b-tree, whatever its length.
+            unindexed = lengths.unindexed(keep={cols[k]["id"] for k in dictionary})
+            _finish_postgresql(cursor, work, cols, unindexed)
     except BaseException:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_q(work)}")
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(_terms(work))}")
         raise
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_q(name)}")
+        for table_sql in (_q(name), _q(_terms(name))):
+            cursor.execute(f"DROP TABLE IF EXISTS {table_sql}")
         cursor.execute(f"ALTER TABLE {_q(work)} RENAME TO {_q(name)}")
+        cursor.execute(f"ALTER TABLE {_q(_terms(work))} RENAME TO {_q(_terms(name))}")
     return count
 
 
@@ -522,12 +587,17 @@ class _TextLengths:
                 self.total[k] += sum(lengths)
                 self.count[k] += len(lengths)
 
-    def unindexed(self) -> set[str]:
+    def unindexed(self, keep: set[str] = frozenset()) -> set[str]:
+        """The text columns to leave without a b-tree; `keep`'s only when too long."""
         return {
             self.cols[k]["id"]
             for k in self.positions
             if self.longest[k] > MAX_INDEXED_TEXT
-            or (self.count[k] and self.total[k] / self.count[k] > NOTE_LENGTH)
+            or (
+                self.cols[k]["id"] not in keep
+                and self.count[k]
+                and self.total[k] / self.count[k] > NOTE_LENGTH
+            )
         }
 
 
@@ -556,11 +626,8 @@ def _finish_postgresql(cursor, name: str, cols: list[dict], long_text: set[str])
                 cursor.execute(sql)
         if alongside is not None:
             alongside.result()
-    if connection.in_atomic_block:
-        cursor.execute(f"ANALYZE {_q(name)}")
-    else:
-        # VACUUM sets the visibility map: counts become index-only scans.
-        cursor.execute(f"VACUUM (ANALYZE) {_q(name)}")
+    # COPY FREEZE has set the visibility map (counts are index-only scans): no VACUUM.
+    cursor.execute(f"ANALYZE {_q(name)}")
 
 
 def _build_indexes(alias: str, statements: list[str]) -> None:
@@ -744,15 +811,42 @@ def _fts_condition(name: str, q, known: dict, positions: dict, errors: dict):
             fts=fts,
             vocab=vocab,
         )
-    clauses = []
+    # Each word: its lexemes in the tsvector, or a dictionary column's values that hold it.
+    columns_at = {k: field_id for field_id, k in positions.items()}
+    values = _dictionary_values(name, [t for _f, terms in wanted for t in terms])
+    parts, params = [], []
     for field_id, terms in wanted:
         ks = [positions[field_id]] if field_id else text_positions
         for t in terms:
-            t = t.replace("'", "").replace("\\", "")
-            clauses.append("(" + " | ".join(f"'{t}_{k}'" for k in ks) + ")")
-    sql = '"_full_text" @@ %s::tsquery'
+            lexemes = "' | '".join(f"{t}_{k}".replace("'", "").replace("\\", "") for k in ks)
+            either = ['"_full_text" @@ %s::tsquery']
+            params.append(f"'{lexemes}'")
+            for k in ks:
+                if (k, t) in values:
+                    either.append(f"{_q(columns_at[k])} = ANY(%s)")
+                    params.append(values[(k, t)])
+            parts.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
+    sql = " AND ".join(parts)
     count_sql = f"SELECT COUNT(*) FROM {table} WHERE {sql}"  # noqa: S608
-    return _Clause(sql, [" & ".join(clauses)], count_sql=count_sql)
+    return _Clause(sql, params, count_sql=count_sql)
+
+
+def _dictionary_values(name: str, words: list[str]) -> dict[tuple[int, str], list[str]]:
+    """PostgreSQL: {(column position, word): the column's values holding the word} from
+    the table's `_terms` (none for a table loaded before there were dictionary columns:
+    its tsvectors hold every column's words)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [_q(_terms(name))])
+        if not cursor.fetchone()[0]:
+            return {}
+        cursor.execute(
+            f"SELECT k, lexeme, value FROM {_q(_terms(name))} WHERE lexeme = ANY(%s)",  # noqa: S608
+            [list(dict.fromkeys(words))],
+        )
+        found: dict[tuple[int, str], list[str]] = {}
+        for k, lexeme, value in cursor.fetchall():
+            found.setdefault((k, lexeme), []).append(value)
+    return found
 
 
 @dataclass

@@ -34,6 +34,9 @@ CHUNK = 5_000
 MAX_PROBLEMS = 1_000
 MAX_COLUMNS = 500
 DATE_CACHE_MAX = 200_000
+# Distinct values counted per column up to this many (Column.distinct): a column of a few
+# repeating values (regions, categories) is searched through them (datastore.load).
+DISTINCT_MAX = 10_000
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 TYPES = ("int", "numeric", "date", "timestamp", "text")
@@ -56,6 +59,7 @@ class Column:
     id: str  # a safe field id: [a-z0-9_], unique, never starting with "_"
     type: str  # one of TYPES
     label: str = ""  # the header as the file wrote it
+    distinct: int | None = None  # how many distinct values, when at most DISTINCT_MAX
 
 
 @dataclass(frozen=True)
@@ -196,12 +200,17 @@ class _Guess:
         self.dates_full = False
         self.filled = 0  # non-empty cells so far (approximate: "-" counts)
         self.real = False  # some cell held a value, not only empties and "-"
+        self.values: set[str] | None = set()  # the distinct cells, until DISTINCT_MAX
 
     @property
     def text(self) -> bool:
         return not self.numbers and self.date is None
 
     def observe(self, col: tuple[str, ...], first_row: int, problems: "_Problems") -> None:
+        if self.values is not None:
+            self.values.update(col)
+            if len(self.values) > DISTINCT_MAX:
+                self.values = None
         if self.text:
             return
         before = (dict(self.numbers), self.date)
@@ -366,6 +375,68 @@ def _date_converter(guess: _Guess, kind: str):
 
 def _text(col: tuple[str, ...]) -> list:
     return [v.strip() or None for v in col]
+
+
+# --- conversion to PostgreSQL's COPY text format (datastore.load) ---------------------------
+#
+# The same values as the converters above, written the way COPY reads them ("\N" for none,
+# backslash escapes), straight from the file's text: no Python int, float or date is made
+# only for the database driver to format it again. Odd chunks (signs, "%", markers of none,
+# digits other than ASCII ones) take the converters above and format their values.
+
+COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_values(values: list) -> list[str]:
+    return [COPY_NULL if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
+            for v in values]  # fmt: skip
+
+
+def _copy_number(kind: str, fmt: str):
+    thousands = "." if fmt == "id" else ","
+    typed = _number_converter(kind, fmt)
+
+    def convert(col: tuple[str, ...]) -> list[str]:
+        joined = "\x00".join(col)
+        if joined.isascii() and "%" not in joined:
+            joined = joined.replace(thousands, "")
+            if fmt == "id" and kind == "numeric":
+                joined = joined.replace(",", ".")
+            parts = joined.split("\x00")
+            digits = joined.replace(".", "").split("\x00") if "." in joined else parts
+            if all(map(str.isdigit, digits)):  # no sign, no space, no empty cell
+                return parts
+        return _copy_values(typed(col))
+
+    return convert
+
+
+def _copy_date(guess: "_Guess", kind: str):
+    typed = _date_converter(guess, kind)
+    texts = dict(zip(guess.dates, _copy_values(typed(tuple(guess.dates))), strict=True))
+
+    def convert(col: tuple[str, ...]) -> list[str]:
+        if not guess.dates_full:
+            return list(map(texts.__getitem__, col))
+        return _copy_values(typed(col))
+
+    return convert
+
+
+def copy_text(values: list[str]) -> list[str]:
+    """Cells of text (stripped, "" for none) as COPY reads them. PostgreSQL's text holds no
+    NUL character: it is left out."""
+    joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1:
+        values = [v.replace("\x00", "") for v in values]
+        joined = "\x00".join(values)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        joined = joined.translate(_COPY_ESCAPES)
+    parts = joined.split("\x00")
+    if "" in parts:
+        parts = [p or COPY_NULL for p in parts]
+    return parts
 
 
 # --- the sources: CSV and XLSX records as lists of strings ----------------------------------
@@ -633,6 +704,13 @@ class Table:
             return iter(())
         return self._reader.typed_columns(size)
 
+    def copy_batches(self, size: int = CHUNK) -> Iterator[tuple[list[list[str]], list]]:
+        """The same rows as column_batches(), each column in PostgreSQL's COPY text format,
+        with the text columns' stripped cells beside them (_Reader.copy_columns)."""
+        if self._reader is None:
+            return iter(())
+        return self._reader.copy_columns(size)
+
     @property
     def source_path(self) -> str | None:
         """The CSV file's path when it was read from one (another process may read it
@@ -752,16 +830,22 @@ class _Reader:
             for guess, col in zip(guesses, zip(*chunk, strict=True), strict=True):
                 guess.observe(col, first, problems)
         ids = field_ids(labels)
-        columns, self.converters = [], []
+        columns, self.converters, self.copy_converters = [], [], []
         for col_id, label, guess in zip(ids, labels, guesses, strict=True):
             kind, fmt = guess.result()
-            columns.append(Column(id=col_id, type=kind, label=label))
+            distinct = None
+            if guess.values is not None:
+                distinct = len({v.strip() for v in guess.values})
+            columns.append(Column(id=col_id, type=kind, label=label, distinct=distinct))
             if kind in ("int", "numeric"):
                 self.converters.append(_number_converter(kind, fmt))
+                self.copy_converters.append(_copy_number(kind, fmt))
             elif kind in ("date", "timestamp"):
                 self.converters.append(_date_converter(guess, kind))
+                self.copy_converters.append(_copy_date(guess, kind))
             else:
                 self.converters.append(_text)
+                self.copy_converters.append(None)
         return Table(
             columns=columns,
             problems=list(problems),
@@ -784,6 +868,24 @@ class _Reader:
                 convert(col)
                 for convert, col in zip(converters, zip(*chunk, strict=True), strict=True)
             ]
+
+    def copy_columns(self, size: int) -> Iterator[tuple[list[list[str]], list]]:
+        """Per chunk: every column as COPY text (copy_text), and the text columns' cells
+        stripped ("" for an empty one) at their positions, None at the others."""
+        chunks = self.chunks(None, size)
+        next(chunks)
+        converters = self.copy_converters
+        for _first, chunk in chunks:
+            copied, texts = [], []
+            for convert, col in zip(converters, zip(*chunk, strict=True), strict=True):
+                if convert is None:
+                    stripped = list(map(str.strip, col))
+                    texts.append(stripped)
+                    copied.append(copy_text(stripped))
+                else:
+                    texts.append(None)
+                    copied.append(convert(col))
+            yield copied, texts
 
     def text_columns(self, positions: list[int], size: int = CHUNK) -> Iterator[list[list]]:
         """The text columns at `positions` (of a table already read), as typed_columns

@@ -37,6 +37,19 @@ def rid():
     return resource_id
 
 
+@pytest.fixture(params=["tsvector", "dictionary"])
+def text_rid(request, monkeypatch):
+    """The table of `rid`, loaded as it is (its columns' words in the rows' tsvectors) or,
+    on PostgreSQL, with every text column a dictionary column (words through `_terms`)."""
+    if request.param == "dictionary":
+        if connection.vendor != "postgresql":
+            pytest.skip("dictionary columns are PostgreSQL's")
+        monkeypatch.setattr(datastore, "DICTIONARY_REPEATS", 1)
+    resource_id = str(uuid.uuid4())
+    datastore.load(resource_id, make_table())
+    return resource_id
+
+
 def ids(result):
     return [r["_id"] for r in result["records"]]
 
@@ -131,31 +144,33 @@ def test_bad_filters_are_reported_per_parameter(rid, filters, field):
     assert list(info.value.field_errors) == [field]
 
 
-def test_full_text_finds_stemmed_words_in_any_text_column(rid):
+def test_full_text_finds_stemmed_words_in_any_text_column(text_rid):
     # "kependudukan" and "penduduk" share the stem; "Pendidikan" stems to "didik".
-    assert ids(datastore.search(rid, q="penduduk")) == [1]
-    assert ids(datastore.search(rid, q="pendidikan")) == [5]
-    assert ids(datastore.search(rid, q="DINAS")) == [1, 3, 5]
-    assert ids(datastore.search(rid, q="dinas data")) == [1, 3]
-    assert ids(datastore.search(rid, q="kapuas")) == [3, 4]  # kabupaten and kecamatan
-    assert datastore.search(rid, q="dinas")["total"] == 3
-    assert ids(datastore.search(rid, q="tidakada")) == []
+    assert ids(datastore.search(text_rid, q="penduduk")) == [1]
+    assert ids(datastore.search(text_rid, q="pendidikan")) == [5]
+    assert ids(datastore.search(text_rid, q="DINAS")) == [1, 3, 5]
+    assert ids(datastore.search(text_rid, q="dinas data")) == [1, 3]
+    assert ids(datastore.search(text_rid, q="kapuas")) == [3, 4]  # kabupaten and kecamatan
+    assert datastore.search(text_rid, q="dinas")["total"] == 3
+    assert ids(datastore.search(text_rid, q="tidakada")) == []
 
 
-def test_full_text_by_field_reads_only_that_field(rid):
-    assert ids(datastore.search(rid, q={"kecamatan": "kapuas"})) == [4]
-    assert datastore.search(rid, q={"kecamatan": "kapuas"})["total"] == 1
-    assert datastore.search(rid, q={"kabupaten": "kapuas"})["total"] == 2
-    assert ids(datastore.search(rid, q={"keterangan": "sekolah", "kabupaten": "palangka"})) == [
+def test_full_text_by_field_reads_only_that_field(text_rid):
+    assert ids(datastore.search(text_rid, q={"kecamatan": "kapuas"})) == [4]
+    assert datastore.search(text_rid, q={"kecamatan": "kapuas"})["total"] == 1
+    assert datastore.search(text_rid, q={"kabupaten": "kapuas"})["total"] == 2
+    assert ids(
+        datastore.search(text_rid, q={"keterangan": "sekolah", "kabupaten": "palangka"})
+    ) == [
         5,
         6,
     ]
-    assert ids(datastore.search(rid, q={"keterangan": "dinas", "kabupaten": "kapuas"})) == [3]
+    assert ids(datastore.search(text_rid, q={"keterangan": "dinas", "kabupaten": "kapuas"})) == [3]
 
 
-def test_full_text_combines_with_filters_sort_and_paging(rid):
+def test_full_text_combines_with_filters_sort_and_paging(text_rid):
     result = datastore.search(
-        rid, q="dinas", filters={"tahun": 2022}, sort="_id desc", limit=1, offset=1
+        text_rid, q="dinas", filters={"tahun": 2022}, sort="_id desc", limit=1, offset=1
     )
     assert ids(result) == [1]
     assert result["total"] == 2
@@ -164,7 +179,8 @@ def test_full_text_combines_with_filters_sort_and_paging(rid):
 @pytest.mark.parametrize(
     "q", ['" OR 1=1 --', "NEAR(a b)", "a*", "'; DROP TABLE x; --", "::: &&& |||", "\x00"]
 )
-def test_engine_syntax_in_the_query_is_only_text(rid, q):
+def test_engine_syntax_in_the_query_is_only_text(text_rid, q):
+    rid = text_rid
     result = datastore.search(rid, q=q)
     # Words in it are searched ("or", "1", "drop", ...); punctuation alone matches all.
     assert result["total"] in (0, 6)
@@ -278,7 +294,12 @@ def test_a_failed_load_keeps_the_rows_before_it(rid):
         yield [["baru"], [1]]
         raise RuntimeError("disk full")
 
+    def broken_copy_batches(size=5000):  # PostgreSQL's loader reads COPY text
+        yield [["baru"], ["1"]], [["baru"], None]
+        raise RuntimeError("disk full")
+
     table.column_batches = broken_batches
+    table.copy_batches = broken_copy_batches
     with pytest.raises(RuntimeError):
         datastore.load(rid, table)
     assert datastore.search(rid)["total"] == 6
@@ -340,26 +361,33 @@ def test_the_loaders_column_stemming_matches_stem_text(values):
         assert text.split() == [f"'{w}_3'" for w in stem_text(value or "").split()]
 
 
-def test_past_the_exact_count_a_full_text_total_may_be_estimated(rid, monkeypatch):
+def test_past_the_exact_count_a_full_text_total_may_be_estimated(text_rid, monkeypatch):
     monkeypatch.setattr(datastore, "COUNT_EXACT", 2)
-    result = datastore.search(rid, q="dinas")
+    result = datastore.search(text_rid, q="dinas")
     assert ids(result) == [1, 3, 5]
     if connection.vendor == "postgresql":
         assert result["total_was_estimated"] is True
         assert result["total"] >= 3
     else:  # FTS5 counts its own matches
         assert (result["total"], result["total_was_estimated"]) == (3, False)
-    single = datastore.search(rid, filters={"tahun": 2023})
+    single = datastore.search(text_rid, filters={"tahun": 2023})
     assert (single["total"], single["total_was_estimated"]) == (3, False)
-    assert ids(datastore.search(rid, q="dinas", sort="_id desc", offset=1)) == [3, 1]
-    both = datastore.search(rid, q="dinas", filters={"tahun": [2022, 2023]})
+    assert ids(datastore.search(text_rid, q="dinas", sort="_id desc", offset=1)) == [3, 1]
+    both = datastore.search(text_rid, q="dinas", filters={"tahun": [2022, 2023]})
     assert ids(both) == [1, 3, 5]
     assert both["total_was_estimated"] is True
     assert both["total"] > 2
     # Many matches, sorted by a column: the sort's index is walked (SQLite: filters unindexed).
-    assert ids(datastore.search(rid, filters={"tahun": 2022}, sort="penduduk desc")) == [6, 1, 3]
-    assert ids(datastore.search(rid, q="dinas", sort="tahun desc")) == [5, 1, 3]
-    assert ids(datastore.search(rid, q="dinas", filters={"tahun": [2022, 2023]}, limit=2)) == [1, 3]
+    assert ids(datastore.search(text_rid, filters={"tahun": 2022}, sort="penduduk desc")) == [
+        6,
+        1,
+        3,
+    ]
+    assert ids(datastore.search(text_rid, q="dinas", sort="tahun desc")) == [5, 1, 3]
+    assert ids(datastore.search(text_rid, q="dinas", filters={"tahun": [2022, 2023]}, limit=2)) == [
+        1,
+        3,
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -611,3 +639,99 @@ def test_a_full_text_process_that_sends_too_much_fails_the_postgresql_load(
     with pytest.raises(fts_build.FtsBuildError, match="sent more rows"):
         datastore.load(rid, big_table(tmp_path))
     assert datastore.search(rid)["total"] == 6
+
+
+# --- PostgreSQL: dictionary columns -------------------------------------------------------
+
+
+def _regions_csv(rows: int) -> str:
+    regencies = ["Kapuas", "Kotawaringin Barat", "Kota Palangka Raya", "Barito Utara"]
+    lines = ["Kabupaten;Jenis Kelamin;Kode;Keterangan"]
+    for i in range(rows):
+        note = ["Data dinas kependudukan", "Sekolah dasar", "", "Jalan kabupaten Kapuas"][i % 4]
+        sex = "Laki-laki" if i % 3 else "Perempuan"
+        lines.append(f"{regencies[i % 4 if i % 5 else 0]};{sex};62.{i:04d};{note}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def regions():
+    resource_id = str(uuid.uuid4())
+    assert datastore.load(resource_id, make_table(_regions_csv(200))) == 200
+    return resource_id
+
+
+def test_columns_of_few_repeated_values_are_searched_through_their_values(regions):
+    table = make_table(_regions_csv(200))
+    distinct = {c.id: c.distinct for c in table.columns}
+    assert distinct == {"kabupaten": 4, "jenis_kelamin": 2, "kode": 200, "keterangan": 4}
+    positions = [k for k, c in enumerate(table.columns) if c.type == "text"]
+    # Kode has a value per row; Keterangan repeats, but is it a free-text note.
+    assert datastore._dictionary_positions(table, positions) == [0, 1, 3]
+    rows = [dict(zip(["kabupaten", "jk", "kode", "ket"], line.split(";"), strict=True))
+            for line in _regions_csv(200).splitlines()[1:]]  # fmt: skip
+
+    def expected(test):
+        return [i for i, row in enumerate(rows, start=1) if test(row)]
+
+    kapuas = expected(lambda r: "Kapuas" in r["kabupaten"] or "Kapuas" in r["ket"])
+    found = datastore.search(regions, q="kapuas", limit=1000)
+    assert (ids(found), found["total"]) == (kapuas, len(kapuas))
+    women = expected(lambda r: r["jk"] == "Perempuan" and "Barito" in r["kabupaten"])
+    assert ids(datastore.search(regions, q="perempuan barito", limit=1000)) == women
+    field = expected(lambda r: "Kapuas" in r["kabupaten"])
+    found = datastore.search(regions, q={"kabupaten": "kapuas"}, limit=1000)
+    assert (ids(found), found["total"]) == (field, len(field))
+    found = datastore.search(regions, q="laki", filters={"kabupaten": "Kapuas"}, limit=1000)
+    assert ids(found) == expected(lambda r: r["jk"] == "Laki-laki" and r["kabupaten"] == "Kapuas")
+    assert ids(datastore.search(regions, q="sekolah kapuas", limit=1000)) == expected(
+        lambda r: "Sekolah" in r["ket"] and "Kapuas" in r["kabupaten"]
+    )
+    assert datastore.search(regions, q={"jenis_kelamin": "kapuas"})["total"] == 0
+    assert datastore.search(regions, q="62")["total"] == 200
+
+
+@postgresql_only
+def test_dictionary_columns_stay_out_of_the_rows_tsvectors(regions):
+    name = datastore.table_name(regions)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "_full_text"::text FROM "{name}" WHERE "_id" = 4')  # noqa: S608
+        assert cursor.fetchone()[0] == "'0003_2' '62_2'"  # Kode only: "Jalan ..." repeats
+        cursor.execute(f'SELECT k, lexeme, value FROM "{name}_terms" ORDER BY 1, 2, 3')  # noqa: S608
+        terms = cursor.fetchall()
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [name])
+        indexes = {row[0].rsplit("_", 1)[1] for row in cursor.fetchall()}
+    assert (0, "kapuas", "Kapuas") in terms
+    assert (0, "barat", "Kotawaringin Barat") in terms
+    assert (1, "laki", "Laki-laki") in terms
+    assert (3, "jalan", "Jalan kabupaten Kapuas") in terms
+    assert not [t for t in terms if t[0] == 2]
+    # Every dictionary column has its b-tree, the notes too: they are searched through it.
+    assert {"0", "1", "2", "3", "ft", "pkey"} <= indexes
+
+
+@postgresql_only
+def test_a_table_loaded_before_dictionary_columns_is_still_searched(monkeypatch):
+    resource_id = str(uuid.uuid4())
+    monkeypatch.setattr(datastore, "_dictionary_positions", lambda table, positions: [])
+    datastore.load(resource_id, make_table(_regions_csv(200)))
+    name = datastore.table_name(resource_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{name}_terms"')
+    assert datastore.search(resource_id, q={"kabupaten": "kapuas"})["total"] == 80
+    assert datastore.search(resource_id, q="perempuan")["total"] == 67
+    datastore.drop(resource_id)
+    assert not datastore.exists(resource_id)
+
+
+@postgresql_only
+def test_the_terms_of_a_dropped_or_killed_load_go_with_it(regions):
+    name = datastore.table_name(regions)
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE TABLE "{name}_0badcafe" (x int)')
+        cursor.execute(f'CREATE TABLE "{name}_0badcafe_terms" (x int)')
+    assert datastore._leftovers(name) == [f"{name}_0badcafe", f"{name}_0badcafe_terms"]
+    datastore.drop(regions)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE %s", [name + "%"])
+        assert cursor.fetchall() == []

@@ -260,7 +260,9 @@ def test_an_impossible_date_makes_the_column_text():
 def test_headers_become_safe_unique_ids_and_keep_their_labels():
     text = "Jumlah Penduduk (Jiwa),,Luas Wilayah (km²),nama,Nama, _id ,2023\n1,2,3,4,5,6,7\n"
     table = read_bytes(text.encode())
-    assert table.columns[0] == Column("jumlah_penduduk_jiwa", "int", "Jumlah Penduduk (Jiwa)")
+    assert table.columns[0] == Column(
+        "jumlah_penduduk_jiwa", "int", "Jumlah Penduduk (Jiwa)", distinct=1
+    )
     assert [c.id for c in table.columns] == [
         "jumlah_penduduk_jiwa",
         "kolom_2",
@@ -500,3 +502,116 @@ def test_the_committed_xlsx_sample_reads():
     assert table.sheet == "IPM"
     assert types(table)["ipm_2023"] == "numeric"
     assert rows(table)[0][:2] == ("Kotawaringin Barat", 73.55)
+
+
+# --- COPY text for PostgreSQL (copy_batches) ------------------------------------------------
+
+
+def _unescape_copy(cell: str):
+    """How PostgreSQL's COPY reads one cell of text format."""
+    if cell == "\\N":
+        return None
+    out, i = [], 0
+    while i < len(cell):
+        if cell[i] == "\\":
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[cell[i + 1]])
+            i += 2
+        else:
+            out.append(cell[i])
+            i += 1
+    return "".join(out)
+
+
+def _typed_as_text(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _copy_rows(table, size):
+    rows = []
+    for columns, texts in table.copy_batches(size):
+        for k, text in enumerate(texts):
+            assert (text is None) == (table.columns[k].type != "text")
+        rows += zip(*[[_unescape_copy(c) for c in col] for col in columns], strict=True)
+    return rows
+
+
+def _same_as_typed(table, size=3):
+    """copy_batches says what column_batches says, for every cell."""
+    copied = _copy_rows(table, size)
+    typed = list(table.batches(size))
+    typed = [row for batch in typed for row in batch]
+    assert len(copied) == len(typed)
+    for c_row, t_row in zip(copied, typed, strict=True):
+        for col, c, t in zip(table.columns, c_row, t_row, strict=True):
+            if col.type == "int":
+                assert (None if c is None else int(c)) == t
+            elif col.type == "numeric":
+                assert (None if c is None else float(Decimal(c))) == pytest.approx(t)
+            else:
+                assert c == _typed_as_text(t)
+    return copied
+
+
+def test_copy_text_has_the_values_of_the_typed_rows():
+    data = (
+        "nama;jumlah;persen;rasio;tanggal;waktu;catatan\n"
+        "Kapuas;1.234.567;12,5%;0,25;31/03/2024;2024-03-31 10:15;biasa\n"
+        "Palangka Raya;-;-3,75;1.000,5;01-02-2023;2024-04-01 00:00:01;tab\there\n"
+        "  Katingan  ;;n/a;..;;;back\\slash \\N\n"
+        'Seruyan;−5;  7 ;12;2023-12-31;2024-01-01T08:00;"baris\nbaru\r"\n'
+        "Gunung Mas;0;0;0;2022-01-01;2024-01-02 09:00;\n"
+    ).encode()
+    table = read_bytes(data)
+    assert types(table)["jumlah"] == "text"  # "−5" (U+2212) is not a number
+    data = data.replace("−5".encode(), b"+5")
+    table = read_bytes(data)
+    assert types(table) == {
+        "nama": "text", "jumlah": "int", "persen": "numeric", "rasio": "numeric",
+        "tanggal": "date", "waktu": "timestamp", "catatan": "text",
+    }  # fmt: skip
+    copied = _same_as_typed(table)
+    assert copied[2][0] == "Katingan"
+    assert copied[2][6] == "back\\slash \\N"
+    assert copied[1][6] == "tab\there"
+    assert copied[3][6] == "baris\nbaru"  # stripped, like the typed rows
+    assert copied[4][6] is None
+
+
+def test_copy_text_takes_the_fast_path_and_the_slow_one_alike():
+    lines = ["kode;nilai;desimal"]
+    for i in range(40):
+        lines.append(f"A{i};{i * 1000:,}".replace(",", ".") + f";{i},{i % 7}")
+    lines[17] = "A17; 17 ;-1,5"  # one odd chunk among plain ones
+    lines[30] = "A30;;"
+    table = read_bytes("\n".join(lines).encode())
+    assert types(table) == {"kode": "text", "nilai": "int", "desimal": "numeric"}
+    _same_as_typed(table, size=4)
+
+
+def test_copy_text_keeps_the_digits_as_written_and_drops_nul():
+    table = read_bytes(b"teks;angka\nsatu\x00dua;3,14159265358979323846\nx;1\n")
+    (columns, texts), *_ = list(table.copy_batches())
+    assert columns[0] == ["satudua", "x"]  # PostgreSQL's text holds no NUL
+    assert texts[0] == ["satu\x00dua", "x"]
+    assert columns[1] == ["3.14159265358979323846", "1"]
+
+
+def test_copy_text_of_unicode_digits_goes_through_int():
+    table = read_bytes("nilai\n1\u0663\u0664\n5\n".encode())  # 1 and Arabic-Indic 34
+    assert types(table) == {"nilai": "int"}
+    (columns, _texts), *_ = list(table.copy_batches())
+    assert columns == [["134", "5"]]
+
+
+def test_distinct_values_are_counted_up_to_a_limit(monkeypatch):
+    monkeypatch.setattr(tabular, "DISTINCT_MAX", 5)
+    lines = ["wilayah;kode;nilai"] + [
+        f"{['Kapuas', ' Kapuas', 'Katingan'][i % 3]};K{i};{i % 2}" for i in range(30)
+    ]
+    table = read_bytes("\n".join(lines).encode(), fmt="csv")
+    # " Kapuas" is "Kapuas" once stripped, as it is stored; "kode" has too many to count.
+    assert [c.distinct for c in table.columns] == [2, None, 2]
