@@ -260,9 +260,7 @@ def test_an_impossible_date_makes_the_column_text():
 def test_headers_become_safe_unique_ids_and_keep_their_labels():
     text = "Jumlah Penduduk (Jiwa),,Luas Wilayah (km²),nama,Nama, _id ,2023\n1,2,3,4,5,6,7\n"
     table = read_bytes(text.encode())
-    assert table.columns[0] == Column(
-        "jumlah_penduduk_jiwa", "int", "Jumlah Penduduk (Jiwa)", distinct=1
-    )
+    assert table.columns[0] == Column("jumlah_penduduk_jiwa", "int", "Jumlah Penduduk (Jiwa)")
     assert [c.id for c in table.columns] == [
         "jumlah_penduduk_jiwa",
         "kolom_2",
@@ -613,5 +611,10 @@ def test_distinct_values_are_counted_up_to_a_limit(monkeypatch):
         f"{['Kapuas', ' Kapuas', 'Katingan'][i % 3]};K{i};{i % 2}" for i in range(30)
     ]
     table = read_bytes("\n".join(lines).encode(), fmt="csv")
-    # " Kapuas" is "Kapuas" once stripped, as it is stored; "kode" has too many to count.
-    assert [c.distinct for c in table.columns] == [2, None, 2]
+    # " Kapuas" is "Kapuas" once stripped, as it is stored; "kode" has too many to count;
+    # numbers are not counted.
+    assert [c.distinct for c in table.columns] == [2, None, None]
+    lines = ["wilayah;catatan"] + [f"Kapuas;{i}" for i in range(tabular.CHUNK + 5)]
+    lines[-1] = "Kapuas;tidak ada"  # text only from the second chunk: not counted
+    table = read_bytes("\n".join(lines).encode(), fmt="csv")
+    assert [(c.type, c.distinct) for c in table.columns] == [("text", 1), ("text", None)]
