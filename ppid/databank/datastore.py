@@ -40,6 +40,7 @@ import re
 import secrets
 import sqlite3
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ MAX_INDEXED_COLUMNS = 32
 # SQLite: from this many rows (of a CSV file on disk), a second process builds the
 # full-text index while this one writes the rows (fts_build).
 FTS_PROCESS_MIN_ROWS = 100_000
+# PostgreSQL: chunks given to that process before this one waits for the first's text.
+CHILD_AHEAD = 2
 FTS_HASH_BYTES = 64 * 2**20
 # PostgreSQL refuses b-tree entries over about 2.7 KB: longer text columns get no index.
 MAX_INDEXED_TEXT = 1_000
@@ -454,8 +457,8 @@ def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progr
     done = 0
     child = None
     if vector_positions and table.row_count >= FTS_PROCESS_MIN_ROWS:
-        # A large CSV file on disk: a second process stems the text and sends each row's
-        # tsvector, while this one converts and sends the rows (fts_build).
+        # A large table: a second process stems the text columns this one sends it, a few
+        # chunks ahead, and sends back each row's tsvector (fts_build).
         child = fts_build.start_vectors(table, vector_positions)
     try:
         with transaction.atomic():
@@ -464,14 +467,14 @@ def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progr
             # server parses and stores them meanwhile, in its own process.
             copy_sql = f"COPY {_q(name)} ({names}) FROM STDIN (FREEZE)"
             with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-                # Each chunk goes as one block of COPY text (tabular.copy_text): the
-                # rows joined by C code, not formatted value by value.
-                for columns, texts in table.copy_batches():
+                ahead: deque = deque()
+
+                def send(columns, texts):
+                    # Each chunk goes as one block of COPY text (tabular.copy_text): the
+                    # rows joined by C code, not formatted value by value.
+                    nonlocal done
                     n = len(columns[0])
                     ids = map(str, range(done + 1, done + 1 + n))
-                    lengths.add(texts)
-                    for k, values in dictionary.items():
-                        values.update(texts[k])
                     if child is not None:
                         vectors = child.take(n)
                     elif vector_positions:
@@ -484,6 +487,18 @@ def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progr
                     done += n
                     if progress:
                         progress(done)
+
+                for columns, texts in table.copy_batches():
+                    lengths.add(texts)
+                    for k, values in dictionary.items():
+                        values.update(texts[k])
+                    if child is not None:
+                        child.give([texts[k] for k in vector_positions])
+                    ahead.append((columns, texts))
+                    if len(ahead) > CHILD_AHEAD or child is None:
+                        send(*ahead.popleft())
+                while ahead:
+                    send(*ahead.popleft())
                 if child is not None:
                     child.finish()
             _write_terms(cursor, name, dictionary)

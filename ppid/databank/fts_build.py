@@ -1,23 +1,27 @@
-"""The full text of a large CSV file, prepared by a second process while the loading one
+"""The full text of a large table, prepared by a second process while the loading one
 converts and writes the typed rows (datastore.load).
 
 A load is CPU-bound in both halves: stemming and indexing the text, and converting,
 storing and indexing the typed rows. Python runs one thread at a time, so the two halves
-run in two processes, each on a core. The child reads the file again with the encoding
-and separator the type pass found, and:
+run in two processes, each on a core.
 
-- SQLite ("fts"): writes `<token>.fts.sqlite3` (sqlite_store), syncs it and prints its
-  row count, which the parent checks against its own before it publishes the generation;
-- PostgreSQL ("vectors"): sends each row's `_full_text` through a pipe, a chunk at a time
-  (its length in bytes on a line, then its rows' texts, one per line), which the parent
-  puts into the rows it copies to the server.
+- SQLite ("fts"): the child reads the CSV file again with the encoding and separator the
+  type pass found, writes `<token>.fts.sqlite3` (sqlite_store), syncs it and prints its
+  row count, which the parent checks against its own before it publishes the generation.
+- PostgreSQL ("vectors"): the parent, which reads the rows anyway, sends the child the
+  text columns of each chunk through its standard input (a marshal dump, after its length
+  in bytes on a line; Child.give), a few chunks ahead; the child sends back each row's
+  `_full_text` (the chunk's length in bytes on a line, then one text per row; Child.take),
+  which the parent puts into the rows it copies to the server. The file is parsed once.
 
     python -m ppid.databank.fts_build '<json spec>'
 """
 
 import fcntl
 import json
+import marshal
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -47,6 +51,41 @@ class Child:
         self.timed_out = False
         self._pending: list[str] = []
         self._watchdog: threading.Timer | None = None
+        self._input: queue.SimpleQueue | None = None
+        self._writer: threading.Thread | None = None
+
+    def feed(self) -> None:
+        """Send what give() queues to the child's standard input, from a thread: the
+        parent never waits on a full pipe while the child waits on the parent."""
+        self._input = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_input, daemon=True)
+        self._writer.start()
+
+    def _write_input(self) -> None:
+        stdin, broken = self.proc.stdin, False
+        while (data := self._input.get()) is not None:
+            if not broken:
+                try:
+                    stdin.write(data)
+                    stdin.flush()
+                except (OSError, ValueError):  # the child ended: take() says why
+                    broken = True
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+    def give(self, text_columns: list[list[str]]) -> None:
+        """Queue a chunk's text columns for the child ("vectors")."""
+        data = marshal.dumps(text_columns)
+        self._input.put(b"%d\n" % len(data) + data)
+
+    def close_input(self) -> None:
+        """No more chunks: the child ends after the last one."""
+        if self._input is not None:
+            self._input.put(None)
+            self._writer.join()
+            self._input = None
 
     @property
     def timeout(self) -> float:
@@ -82,6 +121,7 @@ class Child:
 
     def finish(self) -> None:
         """After the last row: the child must have sent exactly as many and ended well."""
+        self.close_input()
         if self._pending or self.proc.stdout.read(1):
             self._fail("sent more rows than the table has")
         if self.proc.wait() != 0:
@@ -123,6 +163,7 @@ class Child:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self.close_input()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         self._stop()
@@ -131,40 +172,43 @@ class Child:
 def start(table, name: str, text_positions: list[int], fts_path: Path) -> Child | None:
     """SQLite: start building the table's FTS file in a child process; None when the
     table was not read from a CSV file on disk (the caller builds it itself)."""
-    spec = {"mode": "fts", "name": name, "fts_path": str(fts_path)}
-    return _spawn(table, text_positions, spec)
-
-
-def start_vectors(table, text_positions: list[int]) -> Child | None:
-    """PostgreSQL: start a child that sends each row's `_full_text` (Child.take); None
-    when the table was not read from a CSV file on disk."""
-    child = _spawn(table, text_positions, {"mode": "vectors"})
-    if child is not None:
-        try:
-            fcntl.fcntl(child.proc.stdout.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
-        except OSError:
-            pass  # the default size works, only with more waiting
-        child.watch()
-    return child
-
-
-def _spawn(table, text_positions: list[int], spec: dict) -> Child | None:
     path = table.source_path
     if path is None:
         return None
     spec = {
-        **spec,
+        "mode": "fts",
+        "name": name,
+        "fts_path": str(fts_path),
         "path": str(Path(path).resolve()),
         "encoding": table.encoding,
         "delimiter": table.delimiter,
         "text_positions": text_positions,
     }
+    return _spawn(table, spec)
+
+
+def start_vectors(table, text_positions: list[int]) -> Child:
+    """PostgreSQL: start a child that stems the text columns it is given (Child.give)
+    and sends back each row's `_full_text` (Child.take)."""
+    spec = {"mode": "vectors", "text_positions": text_positions}
+    child = _spawn(table, spec, stdin=subprocess.PIPE)
+    for pipe in (child.proc.stdin, child.proc.stdout):
+        try:
+            fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass  # the default size works, only with more waiting
+    child.feed()
+    child.watch()
+    return child
+
+
+def _spawn(table, spec: dict, stdin=subprocess.DEVNULL) -> Child:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Child)
     proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "ppid.databank.fts_build", json.dumps(spec)],
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=errors,
         env=env,
@@ -203,23 +247,21 @@ def build(spec: dict) -> int:
     return done
 
 
-def send_vectors(spec: dict, out) -> int:
-    """The child's work for PostgreSQL: each row's `_full_text`, a chunk at a time."""
+def send_vectors(spec: dict, source, out) -> int:
+    """The child's work for PostgreSQL: each chunk's `_full_text`s, as its chunks come."""
     from ppid.databank import datastore, tabular
 
     positions = spec["text_positions"]
-    reader = tabular.reopen_csv(
-        spec["path"], encoding=spec["encoding"], delimiter=spec["delimiter"]
-    )
     done = 0
     with tabular.gc_paused():
-        for text_columns in reader.text_columns(positions):
+        while header := source.readline():
+            text_columns = marshal.loads(source.read(int(header)))  # noqa: S302 (our parent, a pipe)
             n = len(text_columns[0])
             data = "\n".join(datastore.row_vectors(text_columns, positions, n)).encode()
             out.write(b"%d\n" % len(data))
             out.write(data)
+            out.flush()
             done += n
-    out.flush()
     return done
 
 
@@ -231,7 +273,7 @@ def main(argv: list[str]) -> None:
     settings.configure(USE_I18N=False)
     spec = json.loads(argv[1])
     if spec["mode"] == "vectors":
-        send_vectors(spec, sys.stdout.buffer)
+        send_vectors(spec, sys.stdin.buffer, sys.stdout.buffer)
     else:
         rows = build(spec)
         sys.stdout.write(json.dumps({"rows": rows}))

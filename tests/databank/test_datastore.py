@@ -476,15 +476,24 @@ def child_spy(monkeypatch):
     return started
 
 
-def test_a_large_csv_file_gets_its_full_text_from_a_second_process(tmp_path, child_spy):
+def test_a_large_csv_file_gets_its_full_text_from_a_second_process(
+    tmp_path, child_spy, monkeypatch
+):
     rid = str(uuid.uuid4())
     assert datastore.load(rid, big_table(tmp_path)) == 1200
     assert len(child_spy) == 1 and child_spy[0] is not None
     assert child_spy[0].proc.returncode == 0
+    # Not a file on disk: SQLite's child reads the file, PostgreSQL's is given the text.
+    from_memory = str(uuid.uuid4())
+    datastore.load(from_memory, tabular.read(io.BytesIO(BIG_CSV.encode()), fmt="csv"))
+    assert len(child_spy) == 2
+    assert (child_spy[1] is None) == (connection.vendor == "sqlite")
     # The same answers as the index built in this process.
+    monkeypatch.setattr(datastore, "FTS_PROCESS_MIN_ROWS", 10**9)
     other = str(uuid.uuid4())
     datastore.load(other, tabular.read(io.BytesIO(BIG_CSV.encode()), fmt="csv"))
-    assert len(child_spy) == 2 and child_spy[1] is None  # not a file on disk
+    assert len(child_spy) == 2
+    assert datastore.search(from_memory, q="kapuas")["total"] > 0
     for query in ["pendidikan", "dinas kesehatan", {"keterangan": "jalan"}, "kapuas"]:
         ours, theirs = datastore.search(rid, q=query), datastore.search(other, q=query)
         assert ours["total"] == theirs["total"] > 0
@@ -611,8 +620,10 @@ def test_a_failed_full_text_process_fails_the_postgresql_load(
     from ppid.databank import fts_build
 
     started = fts_build.start_vectors
-    # A column the file does not have: the child fails reading it.
-    monkeypatch.setattr(fts_build, "start_vectors", lambda table, positions: started(table, [99]))
+    # One position more than the columns it is given: the child fails on the first chunk.
+    monkeypatch.setattr(
+        fts_build, "start_vectors", lambda table, positions: started(table, [*positions, 99])
+    )
     with pytest.raises(fts_build.FtsBuildError, match="full text process sent fewer rows"):
         datastore.load(rid, big_table(tmp_path))
     assert datastore.search(rid)["total"] == 6
