@@ -298,7 +298,9 @@ def _lexeme_column(stems: list[str], k: int) -> list[str]:
 
 def _create_sql(name: str, cols: list[dict]) -> str:
     types = _SQL_TYPES[connection.vendor]
-    definitions = ['"_id" BIGINT PRIMARY KEY' if connection.vendor != "sqlite" else
+    # PostgreSQL: _id's unique index is built after the rows are in (_index_sql), from
+    # sorted input, rather than maintained row by row through the COPY.
+    definitions = ['"_id" BIGINT NOT NULL' if connection.vendor != "sqlite" else
                    '"_id" INTEGER PRIMARY KEY']  # fmt: skip
     definitions += [f"{_q(c['id'])} {types[c['type']]}" for c in cols]
     if connection.vendor == "postgresql":
@@ -538,7 +540,10 @@ def _index_sql(name: str, cols: list[dict], long_text: set[str]) -> list[str]:
             continue
         sql.append(f"CREATE INDEX {_q(f'dsx_{tag}_{k}')} ON {_q(name)} ({_q(c['id'])}{nulls})")
     if connection.vendor == "postgresql":
-        sql.append(f"CREATE INDEX {_q(f'dsx_{tag}_ft')} ON {_q(name)} USING GIN (_full_text)")
+        # The longest build first: _finish_postgresql's two connections take the next
+        # statement as each becomes free.
+        sql.insert(0, f"CREATE INDEX {_q(f'dsx_{tag}_ft')} ON {_q(name)} USING GIN (_full_text)")
+        sql.append(f"CREATE UNIQUE INDEX {_q(f'dsx_{tag}_pkey')} ON {_q(name)} (_id)")
     return sql
 
 
@@ -626,33 +631,50 @@ def _finish(db: sqlite3.Connection, name: str, cols: list[dict], long_text: set[
 
 
 def _finish_postgresql(cursor, name: str, cols: list[dict], long_text: set[str]) -> None:
-    """Indexes and planner statistics, once the rows are in."""
-    statements = _index_sql(name, cols, long_text)
+    """Indexes and planner statistics, once the rows are in. Once the rows are committed,
+    a second connection builds indexes alongside this one, each in its own server
+    process: both take the next statement from one queue, the GIN index first."""
+    statements = deque(_index_sql(name, cols, long_text))
     with ThreadPoolExecutor(max_workers=1) as pool:
         alongside = None
         if not connection.in_atomic_block:
-            # The rows are committed: another connection builds the GIN index (the
-            # longest build) while this one builds the b-trees, each in its own server
-            # process. Leaving the block waits for it, whatever happens here.
-            alongside = pool.submit(_build_indexes, connection.alias, [statements.pop()])
-        with transaction.atomic():
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for sql in statements:
-                cursor.execute(sql)
+            alongside = pool.submit(_build_indexes, connection.alias, statements)
+        try:
+            with transaction.atomic():
+                _take_statements(cursor, statements)
+        except BaseException:
+            # The other connection stops after its current build; leaving the pool's
+            # block waits for it.
+            statements.clear()
+            raise
         if alongside is not None:
             alongside.result()
     # COPY FREEZE has set the visibility map (counts are index-only scans): no VACUUM.
     cursor.execute(f"ANALYZE {_q(name)}")
 
 
-def _build_indexes(alias: str, statements: list[str]) -> None:
-    """Run index statements on a connection of this thread's own (then closed)."""
+def _take_statements(cursor, statements: deque) -> None:
+    """Run the queue's statements until it is empty (inside a transaction: the memory
+    setting is the transaction's)."""
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    while True:
+        try:
+            sql = statements.popleft()
+        except IndexError:
+            return
+        cursor.execute(sql)
+
+
+def _build_indexes(alias: str, statements: deque) -> None:
+    """Take index statements from the queue on a connection of this thread's own (then
+    closed)."""
     db = connections[alias]
     try:
-        with db.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for sql in statements:
-                cursor.execute(sql)
+        with db.cursor() as cursor, transaction.atomic(using=alias):
+            _take_statements(cursor, statements)
+    except BaseException:
+        statements.clear()
+        raise
     finally:
         db.close()
 

@@ -6,7 +6,7 @@ import io
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -746,3 +746,32 @@ def test_the_terms_of_a_dropped_or_killed_load_go_with_it(regions):
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE %s", [name + "%"])
         assert cursor.fetchall() == []
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("broken_at", [0, 3])
+def test_a_failed_index_build_on_either_connection_fails_the_load_and_keeps_the_rows(
+    monkeypatch, broken_at
+):
+    # Two connections take the index statements from one queue: whether the one taking
+    # the first (the GIN index) or the other fails, the load fails, the rows before it
+    # stay and no work table is left behind.
+    resource_id = str(uuid.uuid4())
+    index_sql = datastore._index_sql
+
+    def broken(name, cols, long_text):
+        statements = index_sql(name, cols, long_text)
+        statements.insert(broken_at, f'CREATE INDEX ON "{name}" (no_such_column)')
+        return statements
+
+    try:
+        datastore.load(resource_id, make_table())
+        monkeypatch.setattr(datastore, "_index_sql", broken)
+        with pytest.raises(DatabaseError):
+            datastore.load(resource_id, make_table("nama,nilai\nbaru,1\n"))
+        assert datastore.search(resource_id)["total"] == 6
+        assert datastore._leftovers(datastore.table_name(resource_id)) == []
+    finally:
+        monkeypatch.undo()
+        datastore.drop(resource_id)
