@@ -347,15 +347,20 @@ def _or_none(parse):
 _safe_int, _safe_float = _or_none(int), _or_none(float)
 
 
+def _plain_numbers(joined: str, kind: str, fmt: str) -> str:
+    """Number cells (joined by NUL) without thousands separators, with a decimal point:
+    "1.234,5" in the Indonesian format ("id"), "1,234.5" in the other, become "1234.5"."""
+    joined = joined.replace("." if fmt == "id" else ",", "")
+    if fmt == "id" and kind == "numeric":
+        joined = joined.replace(",", ".")
+    return joined
+
+
 def _number_converter(kind: str, fmt: str):
-    thousands = "." if fmt == "id" else ","
     parse, safe = (int, _safe_int) if kind == "int" else (float, _safe_float)
 
     def convert(col: tuple[str, ...]) -> list:
-        joined = "\x00".join(col).replace("%", "").replace(thousands, "")
-        if fmt == "id" and kind == "numeric":
-            joined = joined.replace(",", ".")
-        parts = joined.split("\x00")
+        parts = _plain_numbers("\x00".join(col).replace("%", ""), kind, fmt).split("\x00")
         try:
             return list(map(parse, parts))
         except ValueError:  # empty cells or "-": per value
@@ -413,15 +418,12 @@ def _copy_values(values: list) -> list[str]:
 
 
 def _copy_number(kind: str, fmt: str):
-    thousands = "." if fmt == "id" else ","
     typed = _number_converter(kind, fmt)
 
     def convert(col: tuple[str, ...]) -> list[str]:
         joined = "\x00".join(col)
         if joined.isascii() and "%" not in joined:
-            joined = joined.replace(thousands, "")
-            if fmt == "id" and kind == "numeric":
-                joined = joined.replace(",", ".")
+            joined = _plain_numbers(joined, kind, fmt)
             parts = joined.split("\x00")
             digits = joined.replace(".", "").split("\x00") if "." in joined else parts
             if all(map(str.isdigit, digits)):  # no sign, no space, no empty cell
