@@ -234,6 +234,7 @@ def drop(resource_id) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for table in [*_leftovers(name), name, _terms(name)]:
             cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+    _WITH_TERMS.discard(name)
 
 
 # Every ASCII character that is not a letter or digit separates words, as in
@@ -868,14 +869,22 @@ def _fts_condition(name: str, q, known: dict, positions: dict, errors: dict):
     return _Clause(sql, params, count_sql=count_sql)
 
 
+# PostgreSQL: the tables seen with a `_terms` table. Every load writes one, so a table
+# keeps it for as long as it exists: only a table loaded before there were dictionary
+# columns is asked about again, and a search on any other costs one query, not two.
+_WITH_TERMS: set[str] = set()
+
+
 def _dictionary_values(name: str, words: list[str]) -> dict[tuple[int, str], list[str]]:
     """PostgreSQL: {(column position, word): the column's values holding the word} from
     the table's `_terms` (none for a table loaded before there were dictionary columns:
     its tsvectors hold every column's words)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [_q(_terms(name))])
-        if not cursor.fetchone()[0]:
-            return {}
+        if name not in _WITH_TERMS:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [_q(_terms(name))])
+            if not cursor.fetchone()[0]:
+                return {}
+            _WITH_TERMS.add(name)
         cursor.execute(
             f"SELECT k, lexeme, value FROM {_q(_terms(name))} WHERE lexeme = ANY(%s)",  # noqa: S608
             [list(dict.fromkeys(words))],

@@ -736,6 +736,18 @@ def test_a_table_loaded_before_dictionary_columns_is_still_searched(monkeypatch)
 
 
 @postgresql_only
+def test_a_table_with_terms_is_searched_in_one_query_once_seen(regions):
+    from django.test.utils import CaptureQueriesContext
+
+    assert datastore.search(regions, q="kapuas", include_total=False)["records"]
+    with CaptureQueriesContext(connection) as queries:
+        assert datastore.search(regions, q="kapuas", include_total=False)["records"]
+    assert not [q for q in queries.captured_queries if "to_regclass" in q["sql"]]
+    datastore.drop(regions)
+    assert datastore.table_name(regions) not in datastore._WITH_TERMS
+
+
+@postgresql_only
 def test_the_terms_of_a_dropped_or_killed_load_go_with_it(regions):
     name = datastore.table_name(regions)
     with connection.cursor() as cursor:
