@@ -29,6 +29,7 @@ import os
 import platform
 import random
 import resource
+import sqlite3
 import statistics
 import sys
 import time
@@ -211,7 +212,47 @@ def section_ingest(args, figures, words: TableWords) -> None:
         "load_average_after": os.getloadavg(),
         "target_rows_per_s": TARGETS["ingest_rows_per_s"],
     }
+    bare = bare_load_seconds(path)
+    figures["ingest"]["bare_load_s"] = round(bare, 2)
+    figures["ingest"]["times_bare_load"] = round(elapsed / bare, 1)
     print("ingest:", json.dumps(figures["ingest"]), flush=True)
+
+
+def bare_load_seconds(path: Path) -> float:
+    """The same-run baseline of the ingestion (this machine is shared and its speed
+    varies from session to session): the file's rows as they are, every cell text, into
+    a table without an index, without types, stems or checks. PostgreSQL: its own COPY
+    parses the CSV; SQLite: the csv module and executemany. Returns seconds."""
+    from django.db import connection
+
+    with open(path, encoding="utf-8", newline="") as f:
+        width = len(next(csv.reader(f, delimiter=";")))
+    columns = ", ".join(f"c{k} TEXT" for k in range(width))
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE bench_bare ({columns})")
+            copy_sql = "COPY bench_bare FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+            with open(path, "rb") as f, cursor.cursor.copy(copy_sql) as copy:
+                while block := f.read(1 << 20):
+                    copy.write(block)
+            elapsed = time.perf_counter() - started
+            cursor.execute("DROP TABLE bench_bare")
+        return elapsed
+    target = path.with_name("bare.sqlite3")
+    target.unlink(missing_ok=True)
+    db = sqlite3.connect(target)
+    try:
+        with db, open(path, encoding="utf-8", newline="") as f:
+            reader = csv.reader(f, delimiter=";")
+            next(reader)
+            db.execute(f"CREATE TABLE bench_bare ({columns})")
+            marks = ", ".join("?" * width)
+            db.executemany(f"INSERT INTO bench_bare VALUES ({marks})", reader)  # noqa: S608
+        return time.perf_counter() - started
+    finally:
+        db.close()
+        target.unlink(missing_ok=True)
 
 
 def datastore_queries(words: TableWords, count: int) -> list[tuple[str, dict]]:
@@ -556,6 +597,11 @@ def report(args, figures):
             f"{ing['seconds']} s: read pass {ing['scan_s']} s, load {ing['load_s']} s; "
             f"CPU {ing['python_cpu_s']} s + backend {ing['backend_cpu_s']} s; "
             f"peak RSS {ing['peak_rss_mb']} MB)",
+        ))  # fmt: skip
+        rows.append((
+            "  baseline: bare load",
+            f"{ing['bare_load_s']} s (the rows as text, no types, no index); the ingestion "
+            f"took {ing['times_bare_load']} times as long",
         ))  # fmt: skip
     elif ing:
         rows.append(("CSV ingestion", ing))
