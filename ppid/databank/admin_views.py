@@ -2,8 +2,9 @@
 service (services.py) or a scoped read (access.py), and render a Wagtail admin template.
 
 Producers list, create and edit their office's datasets and resources and submit them; the
-walidata's queue lists submitted datasets to verify or return with a note; a published
-dataset is withdrawn with a reason. Another office's dataset answers 404.
+walidata's queue lists submitted datasets to verify or return with a note, and published
+datasets a producer changed since, to check; a published dataset is withdrawn with a
+reason. Another office's dataset answers 404.
 """
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ PAGE_SIZE = 25
 PREFIXES = {
     "submit_form": "submit",
     "verify_form": "verify",
+    "check_form": "check",
     "return_form": "return",
     "withdraw_form": "withdraw",
 }
@@ -94,11 +96,12 @@ def dataset_list(request):
 
 
 def verification_queue(request):
-    """The walidata's queue: submitted datasets of his tree, oldest first to read."""
+    """The walidata's queue: his tree's submitted datasets, and its published datasets
+    that a producer changed since the walidata's check."""
     if not access.is_walidata(request.user):
         raise Http404
     datasets = access.datasets_for_staff(user=request.user).filter(
-        status=Dataset.Status.SUBMITTED,
+        Dataset.awaiting_walidata(),
         office_id__in=access.walidata_office_ids(request.user),
     )
     return _listing(request, datasets, title=_("Datasets to verify"), icon="tasks", queue=True)
@@ -187,6 +190,9 @@ def _render_detail(request, dataset: Dataset, *, status: int = 200, **forms):
         and dataset.status in (Dataset.Status.DRAFT, Dataset.Status.RETURNED),
         "can_verify": access.can_verify(user, dataset)
         and dataset.status == Dataset.Status.SUBMITTED,
+        "can_check": access.can_verify(user, dataset)
+        and dataset.status == Dataset.Status.PUBLISHED
+        and dataset.changed_since_check,
         "can_withdraw": access.can_withdraw(user, dataset),
         "upload_form": forms.get("upload_form") or ResourceUploadForm(),
         "link_form": forms.get("link_form") or ResourceLinkForm(),
@@ -194,6 +200,7 @@ def _render_detail(request, dataset: Dataset, *, status: int = 200, **forms):
         # Prefixed: one page holds several note fields, each needs its own id.
         "submit_form": forms.get("submit_form") or OptionalNoteForm(prefix="submit"),
         "verify_form": forms.get("verify_form") or OptionalNoteForm(prefix="verify"),
+        "check_form": forms.get("check_form") or OptionalNoteForm(prefix="check"),
         "return_form": forms.get("return_form") or NoteForm(prefix="return"),
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(prefix="withdraw"),
         "remove_form": forms.get("remove_form") or ReasonForm(),
@@ -216,6 +223,12 @@ def _action(request, pk, form_class, form_name, call, success: str, default_fiel
                 messages.error(request, " ".join(exc.messages))
                 return redirect(_dataset_url(dataset))
             form_apply_errors(form, exc, default_field)
+            if not hasattr(exc, "error_dict"):
+                # The dataset's state refused it (changed meanwhile, or checked twice):
+                # said at the top, as the action's form may no longer be on the page.
+                messages.error(request, " ".join(exc.messages))
+                dataset.refresh_from_db()
+                return _render_detail(request, dataset, status=400, **{form_name: form})
         else:
             messages.success(request, success)
             return redirect(_dataset_url(dataset))
@@ -239,6 +252,15 @@ def dataset_verify(request, pk):
         request, pk, OptionalNoteForm, "verify_form",
         lambda d, data: services.dataset_verify(user=request.user, dataset=d, note=data["note"]),
         _("The dataset was verified and published."), default_field="note",
+    )  # fmt: skip
+
+
+@require_POST
+def dataset_check(request, pk):
+    return _action(
+        request, pk, OptionalNoteForm, "check_form",
+        lambda d, data: services.dataset_check(user=request.user, dataset=d, note=data["note"]),
+        _("The changes were marked as checked."), default_field="note",
     )  # fmt: skip
 
 

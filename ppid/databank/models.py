@@ -263,6 +263,11 @@ class Dataset(models.Model):
     )
     review_note = models.TextField(_("walidata's note"), blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # A producer changed the published dataset (metadata or resources) after the walidata
+    # verified it: it stays published, and waits in the walidata's queue until checked.
+    changed_since_check = models.BooleanField(
+        _("changed since the walidata's check"), default=False
+    )
 
     # Satu Data Indonesia metadata (modules.md §2.1).
     walidata = models.CharField(_("walidata (contact)"), max_length=300, blank=True)
@@ -354,6 +359,14 @@ class Dataset(models.Model):
         if self.status == self.Status.WITHDRAWN:
             return "deleted"
         return "draft"
+
+    @staticmethod
+    def awaiting_walidata() -> Q:
+        """The datasets in the walidata's queue: submitted ones to verify, and published
+        ones a producer changed since the walidata's check."""
+        return Q(status=Dataset.Status.SUBMITTED) | Q(
+            status=Dataset.Status.PUBLISHED, changed_since_check=True
+        )
 
     @property
     def is_public(self) -> bool:

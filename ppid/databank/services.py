@@ -89,8 +89,25 @@ def _record(*, dataset: Dataset, action: str, actor=None, actor_role="", reason=
         reason=reason,
         changes=changes or {},
     )
+    if (
+        action in PRODUCER_CHANGES
+        and actor_role == Role.DATA_PRODUCER
+        and dataset.status == Dataset.Status.PUBLISHED
+        and not dataset.changed_since_check
+    ):
+        dataset.changed_since_check = True
+        Dataset.objects.filter(pk=dataset.pk).update(changed_since_check=True)
     public_pages_changed("databank")
     return event
+
+
+# A producer's change to a published dataset stays public at once (a correction should
+# not take the data offline) and puts the dataset back in the walidata's queue, who
+# checks it (dataset_check) or withdraws it: the walidata still sees everything the
+# public sees (Satu Data: the walidata checks what producers disseminate).
+PRODUCER_CHANGES = frozenset(
+    {"updated", "resource_added", "resource_updated", "resource_replaced", "resource_removed"}
+)
 
 
 EVENT_LABELS = {
@@ -98,6 +115,7 @@ EVENT_LABELS = {
     "updated": gettext_lazy("Metadata changed"),
     "submitted": gettext_lazy("Submitted to the walidata"),
     "verified": gettext_lazy("Verified by the walidata"),
+    "checked": gettext_lazy("Changes checked by the walidata"),
     "returned": gettext_lazy("Returned to the producer"),
     "published": gettext_lazy("Published"),
     "withdrawn": gettext_lazy("Withdrawn"),
@@ -381,7 +399,12 @@ def _publish(dataset: Dataset, *, user, role: str) -> None:
     dataset.published_at = dataset.published_at or now
     dataset.modified_at = now
     dataset.withdrawn_reason = ""
-    dataset.save(update_fields=["status", "published_at", "modified_at", "withdrawn_reason"])
+    dataset.changed_since_check = False
+    dataset.save(
+        update_fields=[
+            "status", "published_at", "modified_at", "withdrawn_reason", "changed_since_check"
+        ]
+    )  # fmt: skip
     _record(dataset=dataset, action="published", actor=user, actor_role=role)
 
 
@@ -401,6 +424,22 @@ def dataset_verify(*, user, dataset: Dataset, note: str = "") -> Dataset:
 
 # The publication step: a dataset is published when the walidata verifies it.
 dataset_publish = dataset_verify
+
+
+@transaction.atomic
+def dataset_check(*, user, dataset: Dataset, note: str = "") -> Dataset:
+    """The walidata has checked a producer's changes to a published dataset: it leaves
+    the queue (to undo a change, the walidata withdraws the dataset, with a reason)."""
+    dataset = _locked(dataset)
+    role = _require_walidata(user, dataset)
+    if dataset.status != Dataset.Status.PUBLISHED or not dataset.changed_since_check:
+        raise ValidationError(
+            _("Only a published dataset changed since the walidata's check can be checked.")
+        )
+    dataset.changed_since_check = False
+    dataset.save(update_fields=["changed_since_check"])
+    _record(dataset=dataset, action="checked", actor=user, actor_role=role, reason=note.strip())
+    return dataset
 
 
 @transaction.atomic

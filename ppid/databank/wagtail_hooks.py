@@ -25,6 +25,7 @@ urlpatterns = [
     path("<uuid:pk>/submit/", views.dataset_submit, name="dataset_submit"),
     path("<uuid:pk>/verify/", views.dataset_verify, name="dataset_verify"),
     path("<uuid:pk>/return/", views.dataset_return, name="dataset_return"),
+    path("<uuid:pk>/check/", views.dataset_check, name="dataset_check"),
     path("<uuid:pk>/withdraw/", views.dataset_withdraw, name="dataset_withdraw"),
     path("<uuid:pk>/resources/upload/", views.resource_upload, name="resource_upload"),
     path("<uuid:pk>/resources/link/", views.resource_link, name="resource_link"),
@@ -91,7 +92,7 @@ class WorkPanel(Component):
         verifying = access.walidata_office_ids(self.user)
         if verifying:
             waiting = (
-                Dataset.objects.filter(status=Dataset.Status.SUBMITTED, office_id__in=verifying)
+                Dataset.objects.filter(Dataset.awaiting_walidata(), office_id__in=verifying)
                 .select_related("organization")
                 .order_by("modified_at")
             )

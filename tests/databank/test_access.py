@@ -156,6 +156,7 @@ def test_queue_only_for_walidata(world):
         ("dataset_submit", "draft", {}, {"owner", "superuser"}),
         ("dataset_verify", "submitted", {}, {"walidata", "superuser"}),
         ("dataset_return", "submitted", {"return-note": "Perbaiki"}, {"walidata", "superuser"}),
+        ("dataset_check", "published", {"check-note": "Sesuai"}, {"walidata", "superuser"}),
         ("dataset_withdraw", "published", {"withdraw-reason": "Usang"},
          {"owner", "walidata", "superuser"}),
         ("resource_link", "draft", {"url": "https://bps.go.id/a.csv", "name": "BPS"},
@@ -165,6 +166,9 @@ def test_queue_only_for_walidata(world):
 def test_actions(world, action, status, data, allowed):
     datasets, users = world
     dataset = datasets[status]
+    if action == "dataset_check":  # a producer changed the published dataset
+        dataset.changed_since_check = True
+        dataset.save(update_fields=["changed_since_check"])
     for persona, user in users.items():
         if persona in allowed:
             continue
@@ -174,6 +178,7 @@ def test_actions(world, action, status, data, allowed):
             assert response.status_code == 404, (persona, action)
         dataset.refresh_from_db()
         assert dataset.status == ("published" if status == "published" else status)
+        assert dataset.changed_since_check == (action == "dataset_check")
     owner = next(p for p in ["owner", "walidata", "superuser"] if p in allowed)
     response = _client(users[owner]).post(
         reverse(f"databank_admin:{action}", args=[dataset.pk]), data

@@ -135,3 +135,49 @@ def test_dashboard_panel_shows_the_walidata_queue(producer_a, office_a, walidata
     assert page.status_code == 200
     body = page.content.decode()
     assert "menunggu verifikasi Anda" in body and dataset.title in body
+
+
+def test_a_producers_edit_to_a_published_dataset_goes_to_the_walidatas_queue(
+    published, producer_a, producer_b, walidata, outside_walidata
+):
+    producer = _client(producer_a)
+    response = producer.post(
+        reverse("databank_admin:dataset_edit", args=[published.pk]),
+        {**FORM, "name": published.name, "satuan": "jiwa", "reason": "Satuan diperbaiki"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    published.refresh_from_db()
+    assert published.status == "published" and published.changed_since_check
+    # The public still sees the dataset, as changed.
+    assert Client().get(reverse("databank:dataset", args=[published.name])).status_code == 200
+
+    checker = _client(walidata)
+    queue = checker.get(reverse("databank_admin:queue")).content.decode()
+    assert published.title in queue and "Berubah sejak diperiksa" in queue
+    assert "pemeriksaan perubahannya" in checker.get("/admin/").content.decode()
+    page = checker.get(reverse("databank_admin:dataset", args=[published.pk])).content.decode()
+    assert "Tandai perubahan sudah diperiksa" in page
+    producer_page = producer.get(reverse("databank_admin:dataset", args=[published.pk]))
+    assert "Tandai perubahan sudah diperiksa" not in producer_page.content.decode()
+    assert "menunggu pemeriksaan walidata" in producer_page.content.decode()
+
+    url = reverse("databank_admin:dataset_check", args=[published.pk])
+    assert Client().post(url, {"check-note": ""}).status_code == 302  # to the sign-in page
+    for user in (producer_a, producer_b, outside_walidata):
+        assert _client(user).post(url, {"check-note": ""}).status_code == 404, user
+    assert checker.get(url).status_code == 405
+    published.refresh_from_db()
+    assert published.changed_since_check
+
+    response = checker.post(url, {"check-note": "Sudah sesuai."})
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert not published.changed_since_check
+    queue = checker.get(reverse("databank_admin:queue")).content.decode()
+    assert published.title not in queue
+    page = checker.get(reverse("databank_admin:dataset", args=[published.pk])).content.decode()
+    assert "Perubahan diperiksa walidata" in page and "Sudah sesuai." in page
+    # Checked twice: refused with a message, nothing recorded.
+    response = checker.post(url, {"check-note": ""})
+    assert response.status_code == 400
+    assert "Hanya dataset terbit" in response.content.decode()

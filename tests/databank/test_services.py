@@ -199,3 +199,76 @@ def test_indicators_are_kept_in_order(producer_a, office_a):
         ],
     )
     assert [i.name for i in dataset.indicators.all()] == ["Jumlah penduduk", "Rasio jenis kelamin"]
+
+
+# --- a producer's changes to a published dataset wait for the walidata's check -----------
+
+
+def test_a_producers_change_to_a_published_dataset_waits_for_the_walidatas_check(
+    published, producer_a, walidata
+):
+    assert not published.changed_since_check
+    services.dataset_update(
+        user=producer_a, dataset=published, fields={"satuan": "jiwa"}, reason="Satuan diisi"
+    )
+    published.refresh_from_db()
+    # Still published and public: a correction does not take the data offline.
+    assert published.status == Dataset.Status.PUBLISHED and published.is_public
+    assert published.changed_since_check
+    assert Dataset.objects.filter(Dataset.awaiting_walidata()).get() == published
+
+    services.dataset_check(user=walidata, dataset=published, note="Sudah sesuai.")
+    published.refresh_from_db()
+    assert not published.changed_since_check
+    assert not Dataset.objects.filter(Dataset.awaiting_walidata()).exists()
+    assert actions(published)[-2:] == ["updated", "checked"]
+    assert services.dataset_events(published)[-1].reason == "Sudah sesuai."
+    # Nothing left to check: refused, nothing recorded.
+    with pytest.raises(ValidationError):
+        services.dataset_check(user=walidata, dataset=published)
+    assert actions(published)[-1] == "checked"
+
+
+@pytest.mark.parametrize("change", ["upload", "link", "replace", "remove", "rename"])
+def test_a_producers_resource_change_to_a_published_dataset_is_flagged(
+    published, producer_a, change
+):
+    resource = published.resources.get()
+    if change == "upload":
+        services.resource_add(user=producer_a, dataset=published, upload=csv_upload("baru.csv"))
+    elif change == "link":
+        services.resource_add(user=producer_a, dataset=published, url="https://data.example/x.csv")
+    elif change == "replace":
+        services.resource_replace(user=producer_a, resource=resource, upload=csv_upload())
+    elif change == "remove":
+        services.resource_remove(user=producer_a, resource=resource, reason="Salah unggah")
+    else:
+        services.resource_update(user=producer_a, resource=resource, name="Tabel penduduk 2024")
+    published.refresh_from_db()
+    assert published.changed_since_check
+
+
+def test_drafts_are_not_flagged_and_a_withdrawn_dataset_leaves_the_queue(
+    draft, published, producer_a, walidata
+):
+    services.dataset_update(user=producer_a, dataset=draft, fields={"satuan": "jiwa"})
+    draft.refresh_from_db()
+    assert not draft.changed_since_check
+    # The ingestion task's events are not a producer's change either.
+    assert "resource_ingested" not in services.PRODUCER_CHANGES
+    services.dataset_update(user=producer_a, dataset=published, fields={"satuan": "jiwa"})
+    services.dataset_withdraw(user=walidata, dataset=published, reason="Periksa ulang")
+    published.refresh_from_db()
+    assert published.changed_since_check  # the flag stays with the withdrawn dataset
+    assert not Dataset.objects.filter(Dataset.awaiting_walidata()).exists()
+
+
+def test_only_the_datasets_walidata_checks_its_changes(
+    published, producer_a, producer_b, outside_walidata
+):
+    services.dataset_update(user=producer_a, dataset=published, fields={"satuan": "jiwa"})
+    for user in (producer_a, producer_b, outside_walidata):
+        with pytest.raises(PermissionDenied):
+            services.dataset_check(user=user, dataset=published)
+    published.refresh_from_db()
+    assert published.changed_since_check
