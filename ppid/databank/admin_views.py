@@ -190,9 +190,7 @@ def _render_detail(request, dataset: Dataset, *, status: int = 200, **forms):
         and dataset.status in (Dataset.Status.DRAFT, Dataset.Status.RETURNED),
         "can_verify": access.can_verify(user, dataset)
         and dataset.status == Dataset.Status.SUBMITTED,
-        "can_check": access.can_verify(user, dataset)
-        and dataset.status == Dataset.Status.PUBLISHED
-        and dataset.changed_since_check,
+        "can_check": dataset.awaits_check and access.can_verify(user, dataset),
         "can_withdraw": access.can_withdraw(user, dataset),
         "upload_form": forms.get("upload_form") or ResourceUploadForm(),
         "link_form": forms.get("link_form") or ResourceLinkForm(),
@@ -213,6 +211,7 @@ def _action(request, pk, form_class, form_name, call, success: str, default_fiel
     dataset = access.dataset_for_staff(user=request.user, key=pk)
     prefix = PREFIXES.get(form_name)
     form = form_class(request.POST, request.FILES, prefix=prefix) if form_class else None
+    message = _("Nothing was changed: correct the errors below.")
     if form is None or form.is_valid():
         try:
             call(dataset, form.cleaned_data if form else {})
@@ -226,13 +225,11 @@ def _action(request, pk, form_class, form_name, call, success: str, default_fiel
             if not hasattr(exc, "error_dict"):
                 # The dataset's state refused it (changed meanwhile, or checked twice):
                 # said at the top, as the action's form may no longer be on the page.
-                messages.error(request, " ".join(exc.messages))
-                dataset.refresh_from_db()
-                return _render_detail(request, dataset, status=400, **{form_name: form})
+                message = " ".join(exc.messages)
         else:
             messages.success(request, success)
             return redirect(_dataset_url(dataset))
-    messages.error(request, _("Nothing was changed: correct the errors below."))
+    messages.error(request, message)
     dataset.refresh_from_db()
     return _render_detail(request, dataset, status=400, **{form_name: form})
 

@@ -369,6 +369,11 @@ class Dataset(models.Model):
         )
 
     @property
+    def awaits_check(self) -> bool:
+        """Published, and changed by a producer since the walidata's check."""
+        return self.status == self.Status.PUBLISHED and self.changed_since_check
+
+    @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.private
 

@@ -432,7 +432,7 @@ def dataset_check(*, user, dataset: Dataset, note: str = "") -> Dataset:
     the queue (to undo a change, the walidata withdraws the dataset, with a reason)."""
     dataset = _locked(dataset)
     role = _require_walidata(user, dataset)
-    if dataset.status != Dataset.Status.PUBLISHED or not dataset.changed_since_check:
+    if not dataset.awaits_check:
         raise ValidationError(
             _("Only a published dataset changed since the walidata's check can be checked.")
         )
