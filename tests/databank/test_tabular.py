@@ -127,6 +127,22 @@ def test_quoted_fields_keep_separators_quotes_and_line_breaks():
     ]
 
 
+@pytest.mark.parametrize(
+    "ends",
+    [
+        ["\r\n", "\r\n", "\r\n"],  # Windows
+        ["\r\n", "\n", "\r\n"],  # mixed with Unix line ends
+        ["\r", "\r\n", "\r"],  # mixed with old Mac line ends
+        ["\n", "\n", "\n"],
+    ],
+)
+def test_line_ends_of_any_kind_and_mixed_end_the_same_rows(ends):
+    lines = ["Kabupaten;Tahun;Nilai", "Kapuas;2023;12", "Katingan;2024;15"]
+    text = "".join(line + end for line, end in zip(lines, ends, strict=True))
+    table = read_bytes(text.encode())
+    assert rows(table) == [("Kapuas", 2023, 12), ("Katingan", 2024, 15)]
+
+
 def test_a_file_with_one_column_reads():
     table = read_bytes(b"kabupaten\nKapuas\nKatingan\n")
     assert rows(table) == [("Kapuas",), ("Katingan",)]
