@@ -4,7 +4,8 @@ Public pages are the same for every anonymous visitor in a language (the languag
 plain links, the search form uses GET, so no CSRF token is in them). A page is cached per
 language, full URL and htmx request headers, for PUBLIC_PAGE_CACHE_SECONDS, under a version
 that every write to the data behind it bumps (`public_pages_changed`), so a publication or a
-withdrawal shows at once. Signed-in users always get a fresh page.
+withdrawal shows at once. Signed-in users always get a fresh page, and so does everyone when
+the view marks its page `no-store` (a datastore load's progress).
 """
 
 import hashlib
@@ -61,7 +62,12 @@ def cache_public_page(namespace: str):
                     response[name] = value
                 return response
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and "no-store" not in response.get("Cache-Control", "")  # e.g. live progress
+            ):
                 headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
                 cache.set(key, (response.content, headers), seconds)
             return response

@@ -33,6 +33,7 @@ from .forms import (
     ResourceUploadForm,
 )
 from .models import Dataset, Resource
+from .progress import ingest_ended
 
 PAGE_SIZE = 25
 PREFIXES = {
@@ -171,6 +172,10 @@ def dataset_edit(request, pk):
 
 def dataset_detail(request, pk):
     dataset = access.dataset_for_staff(user=request.user, key=pk)
+    if request.headers.get("HX-Request") and not any(
+        r.ingesting for r in dataset.resources.only("datastore_status")
+    ):
+        return ingest_ended()  # the page was polling for a load: reload it whole
     return _render_detail(request, dataset)
 
 
@@ -183,6 +188,7 @@ def _render_detail(request, dataset: Dataset, *, status: int = 200, **forms):
         "dataset": dataset,
         "Status": Dataset.Status,
         "resources": resources,
+        "ingesting": any(r.ingesting for r in resources),
         "indicators": list(dataset.indicators.all()),
         "events": services.dataset_events(dataset),
         "can_edit": access.can_edit(user, dataset),

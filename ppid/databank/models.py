@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ppid.core.search import FullTextIndex
@@ -496,6 +497,23 @@ class Resource(models.Model):
     @property
     def datastore_active(self) -> bool:
         return self.datastore_status == self.Datastore.DONE
+
+    @property
+    def ingesting(self) -> bool:
+        """The file waits for, or is in, its datastore load."""
+        return self.datastore_status in (self.Datastore.PENDING, self.Datastore.RUNNING)
+
+    @cached_property
+    def ingest_progress(self) -> dict | None:
+        """How far the load has got (progress.ingest_progress) while it is under way; a
+        waiting file's phase is "waiting"."""
+        if not self.ingesting:
+            return None
+        from .progress import ingest_progress
+
+        if self.datastore_status == self.Datastore.PENDING:
+            return {"phase": "waiting"}
+        return ingest_progress(self.pk) or {"phase": "reading"}
 
 
 TABULAR_FORMATS = {"CSV", "XLSX"}

@@ -46,6 +46,7 @@ from .models import (
     Tag,
     dataset_insert,
 )
+from .progress import IngestProgress
 
 logger = logging.getLogger(__name__)
 
@@ -795,11 +796,14 @@ def resource_ingest_run(*, resource_id: str) -> str:
     columns: list = []
     rows = None
     status = Resource.Datastore.DONE
+    progress = IngestProgress(resource.pk)
     try:
+        progress.phase("reading")
         with _open_upload(resource.file.storage, file_name) as handle:
             table = tabular.read(handle, fmt=fmt.lower())
             columns = [{"id": c.id, "type": c.type} for c in table.columns]
-            rows = datastore.load(str(resource.pk), table)
+            progress.phase("loading", total=table.row_count)
+            rows = datastore.load(str(resource.pk), table, progress=progress.rows)
             report["problems"] = [{"row": p.row, "message": str(p.message)} for p in table.problems]
     except tabular.TabularError as exc:
         status = Resource.Datastore.FAILED
@@ -815,6 +819,9 @@ def resource_ingest_run(*, resource_id: str) -> str:
         }
         report["problems"] = [{"row": None, "message": message}]
         report["error"] = message
+    finally:
+        # The status written below says the rest; a page polling for the load reloads.
+        progress.clear()
     report["finished_at"] = timezone.now().isoformat()
     with transaction.atomic():
         current = Resource.objects.select_for_update().filter(pk=resource_id).first()

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,6 +24,7 @@ from ppid.organizations.models import Body
 
 from . import access, services
 from .models import Dataset, Group, Licence, Resource
+from .progress import ingest_ended
 
 PAGE_SIZE = 20
 PREVIEW_ROWS = 20
@@ -372,6 +373,8 @@ def _api_snippets(request, resource: Resource) -> dict:
 def resource_detail(request, name, resource_id):
     dataset = access.dataset_for_user(user=request.user, key=name)
     resource = access.resource_for_user(user=request.user, dataset=dataset, resource_id=resource_id)
+    if not resource.ingesting and request.headers.get("HX-Request"):
+        return ingest_ended()  # the page was polling for the load: reload it whole
     context = {
         "dataset": dataset,
         "resource": resource,
@@ -380,7 +383,10 @@ def resource_detail(request, name, resource_id):
         "has_demo": dataset.is_demo,
         **_preview(request, resource),
     }
-    return render(request, "databank/resource.html", context)
+    response = render(request, "databank/resource.html", context)
+    if resource.ingesting:
+        add_never_cache_headers(response)  # the progress changes by the second
+    return response
 
 
 @require_safe

@@ -104,3 +104,27 @@ def test_find_preview_and_download_a_dataset(page, databank, tmp_path):
     resource = databank["penduduk-jenis-kelamin"].resources.get()
     resource.refresh_from_db()
     assert resource.download_count == 1
+
+
+def test_a_load_under_way_shows_its_progress_and_the_page_reloads_when_it_ends(page, databank):
+    from ppid.databank.models import Resource
+    from ppid.databank.progress import IngestProgress
+
+    dataset = databank["penduduk-jenis-kelamin"]
+    resource = dataset.resources.get()
+    Resource.objects.filter(pk=resource.pk).update(datastore_status=Resource.Datastore.RUNNING)
+    told = IngestProgress(resource.pk)
+    told.phase("loading", rows=1, total=3)
+    page.goto(resource.get_absolute_url())
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Memuat baris ke datastore: 1 dari 3 (33%).")
+    expect(page.locator("table.preview-table")).to_have_count(0)
+    assert_accessible(page)
+
+    # The page asks again every few seconds: the new phase shows without a reload...
+    told.phase("indexing", rows=3)
+    expect(status).to_contain_text("Semua 3 baris sudah masuk")
+    # ...and once the load has ended the page reloads with the preview.
+    services.resource_ingest_run(resource_id=str(resource.pk))
+    expect(page.locator("table.preview-table")).to_contain_text("Kabupaten Kapuas")
+    expect(page.get_by_text("Memuat baris")).to_have_count(0)

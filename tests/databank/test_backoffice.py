@@ -127,6 +127,31 @@ def test_dataset_page_shows_ingestion_and_events_without_actor(published, walida
     assert "Ada di datastore" in body and "Dibaca ke datastore" in body
 
 
+def test_a_load_under_way_shows_its_progress_to_the_office_until_it_ends(
+    published, producer_a, producer_b, walidata
+):
+    from ppid.databank import services
+    from ppid.databank.models import Resource
+    from ppid.databank.progress import IngestProgress
+
+    resource = published.resources.get()
+    Resource.objects.filter(pk=resource.pk).update(datastore_status=Resource.Datastore.RUNNING)
+    IngestProgress(resource.pk).phase("loading", rows=2, total=3)
+    url = reverse("databank_admin:dataset", args=[published.pk])
+    body = _client(producer_a).get(url).content.decode()
+    assert "Memuat baris ke datastore: 2 dari 3 (66%)." in body
+    assert "htmx.min.js" in body and f'hx-get="{url}"' in body
+    poll = {"HX-Request": "true"}
+    assert _client(walidata).get(url, headers=poll).status_code == 200
+    # Another agency's producer may not watch it (the page's own access rule).
+    assert _client(producer_b).get(url, headers=poll).status_code in (403, 404)
+    services.resource_ingest_run(resource_id=str(resource.pk))
+    response = _client(producer_a).get(url, headers=poll)
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    body = _client(producer_a).get(url).content.decode()
+    assert "htmx.min.js" not in body and "Ada di datastore" in body
+
+
 def test_dashboard_panel_shows_the_walidata_queue(producer_a, office_a, walidata):
     from .conftest import make_dataset
 

@@ -8,9 +8,11 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from ppid.databank import services
 from ppid.databank.models import Dataset, Resource
+from ppid.databank.progress import IngestProgress
 
 from .conftest import make_dataset
 
@@ -125,3 +127,55 @@ def test_old_filename_redirects_to_current(client, live):
     url = f"/dataset/{live.pk}/resource/{resource.pk}/download/lama.csv"
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == resource.download_path
+
+
+# --- a datastore load under way: its progress, live, until the page reloads -----------------
+
+
+def _running(dataset, *, phase=None, rows=0, total=0):
+    resource = dataset.resources.get()
+    Resource.objects.filter(pk=resource.pk).update(datastore_status=Resource.Datastore.RUNNING)
+    if phase:
+        IngestProgress(resource.pk).phase(phase, rows=rows, total=total)
+    return resource
+
+
+def test_a_load_under_way_shows_its_progress_live_and_polls_the_page(client, published, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60  # anonymous pages are cached, this one is not
+    resource = _running(published, phase="loading", rows=350_000, total=1_000_000)
+    url = reverse("databank:resource", args=[published.name, resource.pk])
+    response = client.get(url)
+    body = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "Memuat baris ke datastore: 350.000 dari 1.000.000 (35%)." in body
+    assert f'hx-get="{url}"' in body and 'hx-select="#ingest-' in body
+    assert 'role="status"' in body
+    IngestProgress(resource.pk).phase("indexing", rows=1_000_000, total=1_000_000)
+    assert "Semua 1.000.000 baris sudah masuk" in client.get(url).content.decode()  # not cached
+    poll = client.get(url, headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "Semua 1.000.000 baris" in poll.content.decode()
+    with translation.override("en"):
+        en_url = reverse("databank:resource", args=[published.name, resource.pk])
+    body = client.get(en_url).content.decode()
+    assert "All 1,000,000 rows are in; building the indexes" in body
+
+
+def test_the_poll_after_the_load_reloads_the_page_with_its_preview(client, published):
+    resource = _running(published, phase="loading", rows=1, total=3)
+    url = reverse("databank:resource", args=[published.name, resource.pk])
+    services.resource_ingest_run(resource_id=str(resource.pk))
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Refresh"] == "true"
+    body = client.get(url).content.decode()
+    assert "ingest-" not in body and "Kotawaringin Timur" in body  # the preview
+
+
+def test_a_waiting_file_says_so_and_a_draft_poll_is_refused_to_anonymous(client, draft):
+    resource = draft.resources.get()
+    Resource.objects.filter(pk=resource.pk).update(datastore_status=Resource.Datastore.PENDING)
+    url = reverse("databank:resource", args=[draft.name, resource.pk])
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+    client.force_login(draft.created_by)
+    body = client.get(url).content.decode()
+    assert "Menunggu giliran dibaca ke datastore." in body

@@ -2,6 +2,9 @@
 note, publication, withdrawal with a reason, resources added, replaced (old kept) and removed
 (kept, marked deleted), events for every change."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -272,3 +275,77 @@ def test_only_the_datasets_walidata_checks_its_changes(
             services.dataset_check(user=user, dataset=published)
     published.refresh_from_db()
     assert published.changed_since_check
+
+
+# --- the progress of a datastore load, for the pages that show it ---------------------------
+
+
+def test_a_load_tells_its_phases_and_rows_to_the_pages_and_clears_them(
+    producer_a, office_a, monkeypatch
+):
+    from ppid.databank import datastore, tabular
+    from ppid.databank.progress import ingest_progress
+
+    dataset = make_dataset(producer_a, office_a)
+    resource = dataset.resources.get()
+    seen = []
+    real_read, real_load = tabular.read, datastore.load
+
+    def read(*args, **kwargs):
+        seen.append(ingest_progress(resource.pk))
+        return real_read(*args, **kwargs)
+
+    def load(resource_id, table, *, progress=None):
+        seen.append(ingest_progress(resource.pk))
+
+        def each_batch(done):
+            progress(done)
+            seen.append(ingest_progress(resource.pk))
+
+        return real_load(resource_id, table, progress=each_batch)
+
+    monkeypatch.setattr(tabular, "read", read)
+    monkeypatch.setattr(datastore, "load", load)
+    services.resource_ingest_run(resource_id=str(resource.pk))
+    assert [(p["phase"], p["rows"], p["total"], p["percent"]) for p in seen] == [
+        ("reading", 0, 0, None),
+        ("loading", 0, 3, 0),
+        ("indexing", 3, 3, 100),  # every row is in: the indexes follow
+    ]
+    assert ingest_progress(resource.pk) is None
+    resource.refresh_from_db()
+    assert resource.datastore_status == Resource.Datastore.DONE
+
+
+def test_a_failed_load_clears_its_progress_too(producer_a, office_a):
+    from ppid.databank.progress import ingest_progress
+
+    dataset = make_dataset(producer_a, office_a, upload=False)
+    buffer = io.BytesIO()  # a workbook whose workbook part is not XML: cannot be read
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "bukan buku kerja")
+    broken = SimpleUploadedFile("rusak.xlsx", buffer.getvalue())
+    resource = services.resource_add(user=producer_a, dataset=dataset, upload=broken)
+    services.resource_ingest_run(resource_id=str(resource.pk))
+    resource.refresh_from_db()
+    assert resource.datastore_status == Resource.Datastore.FAILED
+    assert ingest_progress(resource.pk) is None
+
+
+def test_rows_are_told_at_most_once_a_second_and_every_phase_at_once(monkeypatch):
+    from ppid.databank import progress as progress_module
+
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    told = progress_module.IngestProgress("r")
+    told.phase("loading", total=10_000)
+    told.rows(5_000)
+    assert progress_module.ingest_progress("r")["rows"] == 0  # within the second
+    clock[0] += 1.0
+    told.rows(6_000)
+    assert progress_module.ingest_progress("r")["percent"] == 60
+    told.rows(10_000)  # the last row: the indexing phase, at once
+    assert progress_module.ingest_progress("r")["phase"] == "indexing"
+    told.clear()
+    assert progress_module.ingest_progress("r") is None
