@@ -17,9 +17,12 @@ import csv
 import datetime
 import gc
 import io
+import mmap
 import os
+import pickle
 import re
 import shutil
+import signal
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -42,6 +45,8 @@ DISTINCT_SAMPLE = 250
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 TYPES = ("int", "numeric", "date", "timestamp", "text")
+# A CSV file this large has its type pass shared with a forked child (_LaterRows).
+PARALLEL_MIN_BYTES = 8 << 20
 # Demote a numeric or date column to text silently while it has seen fewer real values
 # than this; after, the offending cell is reported (a typo in a column of numbers).
 REPORT_AFTER = 20
@@ -248,6 +253,41 @@ class _Guess:
             else:
                 self.values = None
 
+    def meet(self, later: "_Guess") -> tuple[dict, str | None]:
+        """(numbers, date) once this guess has seen also the rows `later`, a fresh guess,
+        saw: each chunk narrows a column on its own, so the whole is the two halves' meet."""
+        numbers = {
+            fmt: "numeric" if "numeric" in (level, later.numbers[fmt]) else "int"
+            for fmt, level in self.numbers.items()
+            if fmt in later.numbers
+        }
+        if self.date is None or later.date is None:
+            date = None
+        else:
+            date = "timestamp" if "timestamp" in (self.date, later.date) else "date"
+        return numbers, date
+
+    def merge(self, later: "_Guess", sample: set | None) -> None:
+        """Take in the rows `later` saw (after this guess's), the column not turning text
+        in them (meet); `sample`: those rows' cells sampled as _count samples them."""
+        if self.text:
+            if self.values is not None:
+                self.values = None if sample is None else self.values | sample
+                if self.values is not None and len(self.values) > DISTINCT_MAX:
+                    self.values = None
+            return
+        self.numbers, self.date = self.meet(later)
+        self.real = self.real or later.real
+        self.filled += later.filled
+        self.chunks += later.chunks
+        if self.date is not None:
+            new = {k: v for k, v in later.dates.items() if k not in self.dates}
+            room = DATE_CACHE_MAX - len(self.dates)
+            if len(new) > room or later.dates_full:
+                self.dates_full = True
+                new = dict(islice(new.items(), max(room, 0)))
+            self.dates.update(new)
+
     def _count(self, col: tuple[str, ...]) -> None:
         if self.values is not None:
             # A sample of each chunk: an estimate that decides only how the column is
@@ -329,6 +369,120 @@ class _Problems(list):
         self.count += 1
         if len(self) < MAX_PROBLEMS:
             self.append(Problem(row=row, message=str(message)))
+
+
+# --- the type pass on two cores -------------------------------------------------------------
+#
+# A load's first pass reads every row for the columns' types before one row can be stored:
+# on one core, while the other waits. A large CSV file without a quote character is split
+# at a line: a forked child reads the rows after it while this process reads those before,
+# and the two halves' findings are merged into what one pass would have found. The split
+# falls where a chunk starts, so the chunks, their samples and their row numbers are one
+# pass's. Where a column of numbers or dates in the first half would turn text in the
+# second, the first offending cell is reported against the first half's findings: this
+# process then reads the second half itself, in order, and the child's work is dropped.
+
+# A carriage return that does not end a line with "\n" (an old Mac file): lines then cannot
+# be told by the "\n" bytes alone.
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_COUNT_BLOCK = 1 << 20  # slices counted while in the CPU's cache
+
+
+def _observe(chunks, guesses: list[_Guess], problems: _Problems) -> int:
+    """Narrow the guesses over the chunks; the number of data rows seen."""
+    rows = 0
+    for first, chunk in chunks:
+        rows += len(chunk)
+        for guess, col in zip(guesses, zip(*chunk, strict=True), strict=True):
+            guess.observe(col, first, problems)
+    return rows
+
+
+def _merge(guesses: list[_Guess], found: dict, problems: _Problems) -> bool:
+    """Take the child's findings (_Reader._observe_from) into the first half's guesses and
+    problems; False, changing nothing, when a column would turn text in the second half."""
+    later = found["guesses"]
+    for guess, other in zip(guesses, later, strict=True):
+        if not guess.text:
+            numbers, date = guess.meet(other)
+            if not numbers and date is None:
+                return False
+    for guess, other, sample in zip(guesses, later, found["samples"], strict=True):
+        guess.merge(other, sample)
+    for problem in found["problems"]:
+        problems.add(problem.row, problem.message)
+    problems.count += found["problem_count"] - len(found["problems"])
+    return True
+
+
+def _split_point(path: str, header_row: int) -> tuple[int, int] | None:
+    """(byte offset, rows before it) of the line near the middle of the file at which a
+    chunk of data rows starts, or None when the file has no such line or cannot be split
+    at a "\n" byte: a quote character (a cell may hold a line break), a lone "\r"."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        size = len(data)
+        if data.find(b'"') != -1 or (data.find(b"\r") != -1 and _LONE_CR.search(data)):
+            return None
+        start = data.rfind(b"\n", 0, size // 2) + 1
+        lines = sum(
+            data[i : min(i + _COUNT_BLOCK, start)].count(b"\n")
+            for i in range(0, start, _COUNT_BLOCK)
+        )
+        for _i in range((header_row - lines) % CHUNK):
+            end = data.find(b"\n", start)
+            if end == -1:
+                return None
+            start, lines = end + 1, lines + 1
+        if lines - header_row < CHUNK or start >= size:
+            return None
+    return start, lines
+
+
+class _LaterRows:
+    """The type pass over the rows from byte `start` on, in a forked child whose findings
+    come back through a pipe (our own process's pickle)."""
+
+    def __init__(self, reader: "_Reader", labels: list[str], start: int, number: int):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            code = 1
+            try:
+                os.close(read_fd)
+                found = reader._observe_from(labels, start, number)
+                with open(write_fd, "wb") as out:
+                    out.write(pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.pid: int | None = pid
+        self.fd: int | None = read_fd
+
+    def result(self) -> dict | None:
+        """The child's findings, None when it failed (the caller reads the rows itself)."""
+        with open(self.fd, "rb") as pipe:
+            self.fd = None
+            data = pipe.read()
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0:
+            return None
+        try:
+            return pickle.loads(data)  # noqa: S301 (our own child, through our own pipe)
+        except Exception:  # noqa: BLE001 - a cut-short pipe: read the rows here
+            return None
+
+    def stop(self) -> None:
+        """Stop and reap the child if result() was not reached (an error here)."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 # --- conversion -----------------------------------------------------------------------------
@@ -554,6 +708,26 @@ class _Unclosed(io.RawIOBase):
         return self._raw.tell()
 
 
+class _Range(io.RawIOBase):
+    """The bytes [start, end) of a binary file (end None: to the file's end)."""
+
+    def __init__(self, raw, start: int, end: int | None):
+        super().__init__()
+        raw.seek(start)
+        self._raw, self._left = raw, None if end is None else end - start
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        size = len(buffer) if self._left is None else min(len(buffer), self._left)
+        data = self._raw.read(size)
+        buffer[: len(data)] = data
+        if self._left is not None:
+            self._left -= len(data)
+        return len(data)
+
+
 class _CsvSource:
     fmt = "CSV"
 
@@ -574,12 +748,18 @@ class _CsvSource:
         self.encoding = self.encodings[0]
         self.delimiter = _delimiter(_decode_sample(head, self.encoding), at_eof)
 
-    def records(self) -> Iterator[list[str]]:
-        """The file's records. Blocks without a quote character are split with str.split
+    def records(self, *, start: int = 0, end: int | None = None) -> Iterator[list[str]]:
+        """The file's records (those of its bytes [start, end) when given: whole lines,
+        see _split_point). Blocks without a quote character are split with str.split
         (five times faster than the csv module, which parsing twice makes count); from
         the first quote on, the csv module reads the rest."""
         with self.source.open() as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
+            encoding = self.encoding
+            if start or end is not None:
+                raw = io.BufferedReader(_Range(raw, start, end), 1 << 16)
+                if start and encoding == "utf-8-sig":
+                    encoding = "utf-8"  # the byte order mark is at the start only
+            text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
             number = 0
             while True:
                 lines = text.readlines(1 << 20)
@@ -773,10 +953,17 @@ class _Reader:
         self.header_row = 0
         self.converters: list = []
 
-    def chunks(self, problems: _Problems | None, size: int = CHUNK):
+    def chunks(self, problems: _Problems | None, size: int = 0, *, end: int | None = None):
         """(first row number, rows of exactly `width` strings) per chunk of data rows,
-        blank rows skipped; with `problems`, over-long rows are reported there."""
-        records = self.source.records()
+        blank rows skipped; with `problems`, over-long rows are reported there. `end`: a
+        CSV file's rows before that byte offset only."""
+        records = self.source.records() if end is None else self.source.records(end=end)
+        number = self._header(records)
+        yield None  # the header is known
+        yield from self._data(records, number, problems, size)
+
+    def _header(self, records) -> int:
+        """Read up to the header (the first row with a cell): its row number."""
         width = 0
         number = 0
         for number, record in enumerate(records, start=1):  # noqa: B007
@@ -796,7 +983,12 @@ class _Reader:
                 row=number,
             )
         self.width, self.header_row = width, number
-        yield None  # the header is known
+        return number
+
+    def _data(self, records, number: int, problems: _Problems | None, size: int = 0):
+        """The chunks of data rows of `records`, whose first is row `number` + 1; of CHUNK
+        records unless `size` says otherwise."""
+        width, size = self.width, size or CHUNK
         while True:
             chunk = list(islice(records, size))
             if not chunk:
@@ -841,15 +1033,24 @@ class _Reader:
 
     def _scan(self) -> Table:
         problems = _Problems()
-        chunks = self.chunks(problems)
+        split = self._split_point()
+        chunks = self.chunks(problems, end=split[0] if split else None)
         next(chunks)
         labels = [label.strip() for label in self.header]
         guesses = [_Guess(label or f"kolom_{i}") for i, label in enumerate(labels, 1)]
-        count = 0
-        for first, chunk in chunks:
-            count += len(chunk)
-            for guess, col in zip(guesses, zip(*chunk, strict=True), strict=True):
-                guess.observe(col, first, problems)
+        later = _LaterRows(self, [g.label for g in guesses], *split) if split else None
+        try:
+            count = _observe(chunks, guesses, problems)
+            if later is not None:
+                found = later.result()
+                if found is not None and _merge(guesses, found, problems):
+                    count += found["rows"]
+                else:  # read the rest here, in order, as if there had been no split
+                    records = self.source.records(start=split[0])
+                    count += _observe(self._data(records, split[1], problems), guesses, problems)
+        finally:
+            if later is not None:
+                later.stop()
         ids = field_ids(labels)
         columns, self.converters, self.copy_converters = [], [], []
         for col_id, label, guess in zip(ids, labels, guesses, strict=True):
@@ -879,6 +1080,52 @@ class _Reader:
             delimiter=self.source.delimiter,
             _reader=self,
         )
+
+    def _split_point(self) -> tuple[int, int] | None:
+        """Where a forked child starts the type pass (_LaterRows): a large CSV file on
+        disk, read as UTF-8 or a single-byte encoding, on a system that forks."""
+        source = self.source
+        if (
+            not isinstance(source, _CsvSource)
+            or source.source.path is None
+            or source.encoding == "utf-16"
+            or not hasattr(os, "fork")
+            or os.path.getsize(source.source.path) < PARALLEL_MIN_BYTES
+        ):
+            return None
+        records = source.records()
+        try:
+            self._header(records)
+        finally:
+            records.close()
+        return _split_point(source.source.path, self.header_row)
+
+    def _observe_from(self, labels: list[str], start: int, number: int) -> dict:
+        """The child's half of the type pass: what fresh guesses find in the rows from byte
+        `start` on (row `number` + 1 on), with a sample of every column's cells (whether
+        the column reads as text there or not) and the over-long rows' problems. The
+        type problems are not kept: _merge makes the parent read the rows again where
+        one would be reported."""
+        problems, unused = _Problems(), _Problems()
+        guesses = [_Guess(label) for label in labels]
+        samples: list[set | None] = [set() for _ in labels]
+        rows = 0
+        for first, chunk in self._data(self.source.records(start=start), number, problems):
+            rows += len(chunk)
+            for k, col in enumerate(zip(*chunk, strict=True)):
+                guesses[k].observe(col, first, unused)
+                sample = samples[k]
+                if sample is not None:
+                    sample.update(col[:: len(col) // DISTINCT_SAMPLE or 1])
+                    if len(sample) > DISTINCT_MAX:
+                        samples[k] = None
+        return {
+            "rows": rows,
+            "guesses": guesses,
+            "samples": samples,
+            "problems": list(problems),
+            "problem_count": problems.count,
+        }
 
     def typed_columns(self, size: int) -> Iterator[list[list]]:
         chunks = self.chunks(None, size)
