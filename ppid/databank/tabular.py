@@ -374,13 +374,15 @@ class _Problems(list):
 # --- the type pass on two cores -------------------------------------------------------------
 #
 # A load's first pass reads every row for the columns' types before one row can be stored:
-# on one core, while the other waits. A large CSV file without a quote character is split
-# at a line: a forked child reads the rows after it while this process reads those before,
-# and the two halves' findings are merged into what one pass would have found. The split
-# falls where a chunk starts, so the chunks, their samples and their row numbers are one
-# pass's. Where a column of numbers or dates in the first half would turn text in the
-# second, the first offending cell is reported against the first half's findings: this
-# process then reads the second half itself, in order, and the child's work is dropped.
+# on one core, while the other waits. A large CSV file is split at a line: a forked child
+# reads the rows after it while this process reads those before, and the two halves'
+# findings are merged into what one pass would have found. The split falls where a chunk
+# starts, so the chunks, their samples and their row numbers are one pass's. This process
+# reads on past the split itself, as one pass, and drops the child's work, when:
+# - a record before the split took more than one line (a quoted cell with a line break):
+#   the split may then fall inside a record, and the rows are not numbered as the lines;
+# - a column of numbers or dates in the first half would turn text in the second: the
+#   first offending cell is reported against the first half's findings.
 
 # A carriage return that does not end a line with "\n" (an old Mac file): lines then cannot
 # be told by the "\n" bytes alone.
@@ -416,12 +418,12 @@ def _merge(guesses: list[_Guess], found: dict, problems: _Problems) -> bool:
 
 
 def _split_point(path: str, header_row: int) -> tuple[int, int] | None:
-    """(byte offset, rows before it) of the line near the middle of the file at which a
-    chunk of data rows starts, or None when the file has no such line or cannot be split
-    at a "\n" byte: a quote character (a cell may hold a line break), a lone "\r"."""
+    """(byte offset, lines before it) of the line near the middle of the file at which a
+    chunk of data rows starts if each row is a line, or None when the file has no such
+    line or its lines cannot be told by their "\n" bytes (a lone "\r")."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         size = len(data)
-        if data.find(b'"') != -1 or (data.find(b"\r") != -1 and _LONE_CR.search(data)):
+        if data.find(b"\r") != -1 and _LONE_CR.search(data):
             return None
         start = data.rfind(b"\n", 0, size // 2) + 1
         lines = sum(
@@ -708,26 +710,6 @@ class _Unclosed(io.RawIOBase):
         return self._raw.tell()
 
 
-class _Range(io.RawIOBase):
-    """The bytes [start, end) of a binary file (end None: to the file's end)."""
-
-    def __init__(self, raw, start: int, end: int | None):
-        super().__init__()
-        raw.seek(start)
-        self._raw, self._left = raw, None if end is None else end - start
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        size = len(buffer) if self._left is None else min(len(buffer), self._left)
-        data = self._raw.read(size)
-        buffer[: len(data)] = data
-        if self._left is not None:
-            self._left -= len(data)
-        return len(data)
-
-
 class _CsvSource:
     fmt = "CSV"
 
@@ -748,16 +730,18 @@ class _CsvSource:
         self.encoding = self.encodings[0]
         self.delimiter = _delimiter(_decode_sample(head, self.encoding), at_eof)
 
-    def records(self, *, start: int = 0, end: int | None = None) -> Iterator[list[str]]:
-        """The file's records (those of its bytes [start, end) when given: whole lines,
-        see _split_point). Blocks without a quote character are split with str.split
-        (five times faster than the csv module, which parsing twice makes count); from
-        the first quote on, the csv module reads the rest."""
+    def records(self, *, start: int = 0) -> Iterator[list[str]]:
+        """The file's records, from byte `start` (a line's start: _split_point) when given.
+        Blocks without a quote character are split with str.split (five times faster
+        than the csv module, which parsing twice makes count); from the first quote on,
+        the csv module reads the rest. `one_line_records` says whether every record so
+        far was one line of the file (a quoted cell may hold line breaks)."""
+        self.one_line_records = True
         with self.source.open() as raw:
             encoding = self.encoding
-            if start or end is not None:
-                raw = io.BufferedReader(_Range(raw, start, end), 1 << 16)
-                if start and encoding == "utf-8-sig":
+            if start:
+                raw.seek(start)
+                if encoding == "utf-8-sig":
                     encoding = "utf-8"  # the byte order mark is at the start only
             text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
             number = 0
@@ -779,9 +763,12 @@ class _CsvSource:
 
     def _csv(self, lines, number: int) -> Iterator[list[str]]:
         reader = csv.reader(lines, delimiter=self.delimiter)
+        before = number
         try:
             for record in reader:
                 number += 1
+                if reader.line_num != number - before:
+                    self.one_line_records = False
                 yield record
         except csv.Error as exc:
             raise TabularError(
@@ -953,11 +940,10 @@ class _Reader:
         self.header_row = 0
         self.converters: list = []
 
-    def chunks(self, problems: _Problems | None, size: int = 0, *, end: int | None = None):
+    def chunks(self, problems: _Problems | None, size: int = 0):
         """(first row number, rows of exactly `width` strings) per chunk of data rows,
-        blank rows skipped; with `problems`, over-long rows are reported there. `end`: a
-        CSV file's rows before that byte offset only."""
-        records = self.source.records() if end is None else self.source.records(end=end)
+        blank rows skipped; with `problems`, over-long rows are reported there."""
+        records = self.source.records()
         number = self._header(records)
         yield None  # the header is known
         yield from self._data(records, number, problems, size)
@@ -985,12 +971,12 @@ class _Reader:
         self.width, self.header_row = width, number
         return number
 
-    def _data(self, records, number: int, problems: _Problems | None, size: int = 0):
-        """The chunks of data rows of `records`, whose first is row `number` + 1; of CHUNK
-        records unless `size` says otherwise."""
+    def _data(self, records, number: int, problems, size: int = 0, stop: int | None = None):
+        """The chunks of data rows of `records`, whose first is row `number` + 1, up to row
+        `stop` when given; of CHUNK records unless `size` says otherwise."""
         width, size = self.width, size or CHUNK
-        while True:
-            chunk = list(islice(records, size))
+        while stop is None or number < stop:
+            chunk = list(islice(records, size if stop is None else min(size, stop - number)))
             if not chunk:
                 return
             first = number + 1
@@ -1034,23 +1020,17 @@ class _Reader:
     def _scan(self) -> Table:
         problems = _Problems()
         split = self._split_point()
-        chunks = self.chunks(problems, end=split[0] if split else None)
-        next(chunks)
-        labels = [label.strip() for label in self.header]
-        guesses = [_Guess(label or f"kolom_{i}") for i, label in enumerate(labels, 1)]
-        later = _LaterRows(self, [g.label for g in guesses], *split) if split else None
+        records = self.source.records()
         try:
-            count = _observe(chunks, guesses, problems)
-            if later is not None:
-                found = later.result()
-                if found is not None and _merge(guesses, found, problems):
-                    count += found["rows"]
-                else:  # read the rest here, in order, as if there had been no split
-                    records = self.source.records(start=split[0])
-                    count += _observe(self._data(records, split[1], problems), guesses, problems)
+            number = self._header(records)
+            labels = [label.strip() for label in self.header]
+            guesses = [_Guess(label or f"kolom_{i}") for i, label in enumerate(labels, 1)]
+            if split is None:
+                count = _observe(self._data(records, number, problems), guesses, problems)
+            else:
+                count = self._scan_halves(records, number, split, guesses, problems)
         finally:
-            if later is not None:
-                later.stop()
+            records.close()
         ids = field_ids(labels)
         columns, self.converters, self.copy_converters = [], [], []
         for col_id, label, guess in zip(ids, labels, guesses, strict=True):
@@ -1080,6 +1060,23 @@ class _Reader:
             delimiter=self.source.delimiter,
             _reader=self,
         )
+
+    def _scan_halves(self, records, number, split, guesses, problems) -> int:
+        """The type pass with a forked child reading the rows after the split (_LaterRows):
+        its findings are taken when the rows before it were each one line (so the split is
+        where a record starts, and the rows' numbers are the lines') and the merge keeps
+        one pass's reports; else this process reads on, as one pass."""
+        start, lines = split
+        later = _LaterRows(self, [g.label for g in guesses], start, lines)
+        try:
+            count = _observe(self._data(records, number, problems, stop=lines), guesses, problems)
+            if self.source.one_line_records:
+                found = later.result()
+                if found is not None and _merge(guesses, found, problems):
+                    return count + found["rows"]
+        finally:
+            later.stop()
+        return count + _observe(self._data(records, lines, problems), guesses, problems)
 
     def _split_point(self) -> tuple[int, int] | None:
         """Where a forked child starts the type pass (_LaterRows): a large CSV file on

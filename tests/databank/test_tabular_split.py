@@ -1,6 +1,8 @@
 """tabular.read's type pass on two cores: a large CSV file split at a line, the second
 half read by a forked child, reads exactly as one pass reads it (issue 4 §1 and §5)."""
 
+import csv
+import io
 import random
 import tempfile
 from pathlib import Path
@@ -180,11 +182,10 @@ def test_blank_lines_before_the_header_keep_the_chunks_aligned(tmp_path, merges)
 @pytest.mark.parametrize(
     "text",
     [
-        'Nama;Catatan\n"Desa 1";satu\n' + "Desa;dua\n" * 40,  # a quote: a cell may span lines
         "Nama;Catatan\rDesa;satu\r" + "Desa;dua\n" * 40,  # a lone carriage return
         "Nama;Catatan\n" + "Desa;dua\n" * 3,  # too short for a chunk a side
     ],
-    ids=["quote", "lone-cr", "short"],
+    ids=["lone-cr", "short"],
 )
 def test_files_that_cannot_split_at_a_line_are_read_in_one_pass(tmp_path, text, merges):
     path = tmp_path / "data.csv"
@@ -203,6 +204,37 @@ def test_the_split_falls_where_a_chunk_starts(tmp_path):
     assert (lines - 2) % SMALL_CHUNK == 0
 
 
+def test_quoted_cells_on_one_line_split_too(tmp_path, merges):
+    lines = ["Nama;Alamat;Jumlah"] + [f'Desa {i};"Jl. A; No. {i}";{i}' for i in range(1, 41)]
+    whole, halves = one_pass_and_two_halves(write(tmp_path, lines))
+    assert merges == [True]
+    assert halves == whole
+    assert halves["values"][-1] == ("Desa 40", "Jl. A; No. 40", 40)
+
+
+def test_a_cell_with_a_line_break_before_the_split_leaves_the_rest_to_this_process(
+    tmp_path, merges
+):
+    lines = ["Nama;Catatan;Jumlah"] + [f"Desa {i};catatan;{i}" for i in range(1, 41)]
+    lines[3] = 'Desa 3;"baris satu\nbaris dua";3'  # one row over two lines
+    lines[38] += ";lebih"  # a problem after it, numbered as one pass numbers it
+    whole, halves = one_pass_and_two_halves(write(tmp_path, lines))
+    assert merges == []  # the child's work was dropped
+    assert halves == whole
+    assert halves["values"][2] == ("Desa 3", "baris satu\nbaris dua", 3)
+    assert [row for row, _message in halves["problems"]] == [39]
+
+
+def test_a_cell_with_a_line_break_after_the_split_is_read_by_the_child(tmp_path, merges):
+    lines = ["Nama;Catatan;Jumlah"] + [f"Desa {i};catatan;{i}" for i in range(1, 41)]
+    lines[35] = 'Desa 35;"baris satu\r\nbaris dua";35'
+    lines[38] += ";lebih"
+    whole, halves = one_pass_and_two_halves(write(tmp_path, lines))
+    assert merges == [True]
+    assert halves == whole
+    assert [row for row, _message in halves["problems"]] == [39]
+
+
 CELLS = {
     "int": lambda rng, i: f"{rng.randrange(10**7):,}".replace(",", "."),
     "numeric": lambda rng, i: f"{rng.randrange(10**5) / 10:,}",
@@ -210,6 +242,7 @@ CELLS = {
     "stamp": lambda rng, i: f"2023-01-{1 + rng.randrange(28):02d} 10:{rng.randrange(60):02d}",
     "text": lambda rng, i: rng.choice(["Kapuas", "Katingan", "Seruyan", "-", ""]),
     "empty": lambda rng, i: rng.choice(["", "-", "..."]),
+    "quoted": lambda rng, i: rng.choice(["Jl. A; No. 1", 'kata "kutip"', "dua\nbaris", "x"]),
 }
 
 
@@ -226,18 +259,20 @@ CELLS = {
 )
 def test_any_table_reads_the_same_in_two_halves_as_in_one(kinds, rows, seed, ragged):
     """Each column mixes a few kinds of cells, each kind over a run of rows: columns
-    narrow in the first half, in the second, or turn text in either."""
+    narrow in the first half, in the second, or turn text in either; quoted cells hold
+    separators, quotes and line breaks."""
     rng = random.Random(seed)
-    header = ";".join(f"Kolom {k}" for k in range(len(kinds)))
-    lines = [header]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow([f"Kolom {k}" for k in range(len(kinds))])
     for i in range(rows):
         cells = [CELLS[column[i * len(column) // rows]](rng, i) for column in kinds]
         if ragged and rng.random() < 0.1:
             cells = cells[: rng.randrange(len(cells))] if rng.random() < 0.5 else [*cells, "x"]
-        lines.append(";".join(cells))
+        writer.writerow(cells)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.csv"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text(out.getvalue(), encoding="utf-8")
         whole, halves = one_pass_and_two_halves(path)
     assert halves == whole
 
