@@ -196,6 +196,11 @@ def field_ids(labels: list[str]) -> list[str]:
 _CODE_LABEL = re.compile(r"(kode|code|nip|nik|npwp|telepon|telp|no[ _.]?hp)(\b|_|$)", re.I)
 
 
+def _sample(col: tuple[str, ...]) -> tuple[str, ...]:
+    """About DISTINCT_SAMPLE cells of a chunk's column, evenly spaced."""
+    return col[:: len(col) // DISTINCT_SAMPLE or 1]
+
+
 class _Guess:
     """What one column can still be, narrowed chunk by chunk over the whole file."""
 
@@ -292,7 +297,7 @@ class _Guess:
         if self.values is not None:
             # A sample of each chunk: an estimate that decides only how the column is
             # searched (datastore.load), not what is found.
-            self.values.update(col[:: len(col) // DISTINCT_SAMPLE or 1])
+            self.values.update(_sample(col))
             if len(self.values) > DISTINCT_MAX:
                 self.values = None
 
@@ -1019,10 +1024,10 @@ class _Reader:
 
     def _scan(self) -> Table:
         problems = _Problems()
-        split = self._split_point()
         records = self.source.records()
         try:
             number = self._header(records)
+            split = self._split_point()
             labels = [label.strip() for label in self.header]
             guesses = [_Guess(label or f"kolom_{i}") for i, label in enumerate(labels, 1)]
             if split is None:
@@ -1079,8 +1084,9 @@ class _Reader:
         return count + _observe(self._data(records, lines, problems), guesses, problems)
 
     def _split_point(self) -> tuple[int, int] | None:
-        """Where a forked child starts the type pass (_LaterRows): a large CSV file on
-        disk, read as UTF-8 or a single-byte encoding, on a system that forks."""
+        """Where a forked child starts the type pass (_LaterRows), once the header is
+        known: a large CSV file on disk, read as UTF-8 or a single-byte encoding, on a
+        system that forks."""
         source = self.source
         if (
             not isinstance(source, _CsvSource)
@@ -1090,11 +1096,6 @@ class _Reader:
             or os.path.getsize(source.source.path) < PARALLEL_MIN_BYTES
         ):
             return None
-        records = source.records()
-        try:
-            self._header(records)
-        finally:
-            records.close()
         return _split_point(source.source.path, self.header_row)
 
     def _observe_from(self, labels: list[str], start: int, number: int) -> dict:
@@ -1113,7 +1114,7 @@ class _Reader:
                 guesses[k].observe(col, first, unused)
                 sample = samples[k]
                 if sample is not None:
-                    sample.update(col[:: len(col) // DISTINCT_SAMPLE or 1])
+                    sample.update(_sample(col))
                     if len(sample) > DISTINCT_MAX:
                         samples[k] = None
         return {
