@@ -76,6 +76,15 @@ NOTE_LENGTH = 40
 # PostgreSQL: a text column of at most tabular.DISTINCT_MAX values, each in this many rows
 # on average or more, is a dictionary column (see _dictionary_positions).
 DICTIONARY_REPEATS = 10
+# Index builds sort their keys in runs that fit the processor's cache and then merge the
+# runs, rather than in one sort of every row whose memory accesses miss the cache: each
+# b-tree of a million rows builds in about half the time (docs/benchmarks.md, session 12).
+# SQLite: the sorter's memory in KiB (the size of its runs; it makes runs only when its
+# temporary storage is a file). PostgreSQL: the b-trees' maintenance_work_mem; the GIN
+# index keeps a large one (it gathers its entries in memory, and more flushes cost it).
+SQLITE_SORT_KIB = 8_000
+BTREE_SORT_MEMORY = "8MB"
+GIN_MEMORY = "256MB"
 LINKS_BASE = "/api/3/action/datastore_search"
 _SQL_TYPES = {
     "sqlite": {
@@ -625,6 +634,8 @@ class _TextLengths:
 def _finish(db: sqlite3.Connection, name: str, cols: list[dict], long_text: set[str]) -> None:
     """SQLite: the b-tree indexes and the planner's statistics (from a sample of each
     index: a second, not ten, on a million rows), once the rows are in."""
+    db.execute("PRAGMA temp_store = FILE")
+    db.execute(f"PRAGMA cache_size = -{SQLITE_SORT_KIB}")
     for sql in _index_sql(name, cols, long_text):
         db.execute(sql)
     db.execute("PRAGMA analysis_limit = 2000")
@@ -657,12 +668,13 @@ def _finish_postgresql(cursor, name: str, cols: list[dict], long_text: set[str])
 def _take_statements(cursor, statements: deque) -> None:
     """Run the queue's statements until it is empty (inside a transaction: the memory
     setting is the transaction's)."""
-    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     while True:
         try:
             sql = statements.popleft()
         except IndexError:
             return
+        memory = GIN_MEMORY if " USING GIN " in sql else BTREE_SORT_MEMORY
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
         cursor.execute(sql)
 
 

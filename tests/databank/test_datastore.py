@@ -430,6 +430,38 @@ def test_with_no_exact_count_the_pages_are_still_right(rid, monkeypatch):
     assert ids(result) == [5, 1, 3, 2, 4]
 
 
+def test_indexes_sorted_in_runs_through_temporary_files_order_and_filter_right(
+    tmp_path, monkeypatch
+):
+    """The b-trees are built from sorted runs merged together (SQLite's sorter spills its
+    runs to temporary files; PostgreSQL sorts externally): with the smallest memory each
+    engine takes, 30,000 rows make many runs, and the index still orders and finds every
+    row as a sort in Python does."""
+    import random
+
+    monkeypatch.setattr(datastore, "SQLITE_SORT_KIB", 1)
+    monkeypatch.setattr(datastore, "BTREE_SORT_MEMORY", "1MB")
+    rng = random.Random(12)
+    rows = [(f"62.{rng.randrange(100):02d}.{rng.randrange(10_000):04d}", rng.randrange(10**6))
+            for _ in range(30_000)]  # fmt: skip
+    path = tmp_path / "acak.csv"
+    path.write_text(
+        "Kode;Jumlah\n" + "".join(f"{code};{n}\n" for code, n in rows), encoding="utf-8"
+    )
+    resource_id = str(uuid.uuid4())
+    assert datastore.load(resource_id, tabular.read(path, fmt="csv")) == 30_000
+    by_code = sorted(range(1, 30_001), key=lambda i: (rows[i - 1][0], i))
+    by_count = sorted(range(1, 30_001), key=lambda i: (-rows[i - 1][1], i))
+    for offset in (0, 12_345, 29_990):
+        page = datastore.search(resource_id, sort="kode asc", offset=offset, limit=10)
+        assert ids(page) == by_code[offset : offset + 10]
+        page = datastore.search(resource_id, sort="jumlah desc", offset=offset, limit=10)
+        assert ids(page) == by_count[offset : offset + 10]
+    code = rows[777][0]
+    found = datastore.search(resource_id, filters={"kode": code}, limit=1000)
+    assert ids(found) == [i for i in range(1, 30_001) if rows[i - 1][0] == code]
+
+
 # --- SQLite: files of its own, and the full-text index from a second process -------------
 
 sqlite_only = pytest.mark.skipif(
@@ -650,6 +682,25 @@ def test_a_full_text_process_that_sends_too_much_fails_the_postgresql_load(
     with pytest.raises(fts_build.FtsBuildError, match="sent more rows"):
         datastore.load(rid, big_table(tmp_path))
     assert datastore.search(rid)["total"] == 6
+
+
+def test_a_broken_chunk_from_the_full_text_process_fails_rather_than_shifting_rows(tmp_path):
+    """A chunk shorter than its header says, or a header that is not a length, stops the
+    load: the texts that follow would otherwise go to the wrong rows."""
+    import subprocess
+    import sys
+
+    from ppid.databank import fts_build
+
+    for output in (b"10\n'abc_1'", b"'abc_1' 'def_1'\n"):
+        proc = subprocess.Popen(  # noqa: S603 (this interpreter)
+            [sys.executable, "-c", f"import sys; sys.stdout.buffer.write({output!r})"],
+            stdout=subprocess.PIPE,
+        )
+        child = fts_build.Child(proc, (tmp_path / "errors").open("w+b"), rows=1)
+        with pytest.raises(fts_build.FtsBuildError, match="sent a broken chunk"):
+            child.take(1)
+        assert proc.poll() is not None
 
 
 # --- PostgreSQL: dictionary columns -------------------------------------------------------
