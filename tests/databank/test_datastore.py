@@ -773,6 +773,26 @@ def test_dictionary_columns_stay_out_of_the_rows_tsvectors(regions):
 
 
 @postgresql_only
+def test_a_dictionary_column_with_a_value_too_long_for_a_b_tree_gets_none(monkeypatch):
+    """Dictionary columns are measured from their distinct values, not cell by cell: a
+    value over MAX_INDEXED_TEXT still leaves its column without a b-tree (PostgreSQL
+    refuses long entries), and the column is still searched and filtered."""
+    monkeypatch.setattr(datastore, "MAX_INDEXED_TEXT", len("Kota Palangka Raya") - 1)
+    resource_id = str(uuid.uuid4())
+    datastore.load(resource_id, make_table(_regions_csv(200)))
+    name = datastore.table_name(resource_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [name])
+        indexes = {row[0].rsplit("_", 1)[1] for row in cursor.fetchall()}
+    # Kabupaten ("Kota Palangka Raya") and Keterangan ("Data dinas kependudukan") hold a
+    # value too long; Jenis Kelamin and Kode do not.
+    assert not {"0", "3"} & indexes
+    assert {"1", "2"} <= indexes
+    assert datastore.search(resource_id, q={"kabupaten": "palangka"})["total"] == 40
+    assert datastore.search(resource_id, filters={"kabupaten": "Kapuas"})["total"] == 80
+
+
+@postgresql_only
 def test_a_table_loaded_before_dictionary_columns_is_still_searched(monkeypatch):
     resource_id = str(uuid.uuid4())
     monkeypatch.setattr(datastore, "_dictionary_positions", lambda table, positions: [])
