@@ -457,14 +457,14 @@ def _dictionary_positions(table: Table, text_positions: list[int]) -> list[int]:
 def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progress):
     """Create the table and COPY the rows into it, in one transaction: FREEZE writes them
     already frozen and visible to all (no VACUUM rewrites the pages afterwards). The
-    dictionary columns' (lengths.by_value) distinct values go to the `_terms` table.
-    Returns the row count and each dictionary column's distinct values."""
+    dictionary columns' distinct values go to the `_terms` table. Returns the row count
+    and the dictionary columns' positions."""
     from psycopg.copy import QueuedLibpqWriter
 
     from . import fts_build
 
     names = ", ".join(["_id", *[_q(c["id"]) for c in cols], "_full_text"])
-    dictionary = {k: set() for k in lengths.by_value}
+    dictionary = {k: set() for k in _dictionary_positions(table, text_positions)}
     vector_positions = [k for k in text_positions if k not in dictionary]
     done = 0
     child = None
@@ -518,7 +518,7 @@ def _insert_postgresql(cursor, name, cols, table, lengths, text_positions, progr
         if child is not None:
             child.kill()
         raise
-    return done, dictionary
+    return done, set(dictionary)
 
 
 def _write_terms(cursor, name: str, dictionary: dict[int, set]) -> None:
@@ -575,11 +575,12 @@ def load(resource_id, table: Table, *, progress: Callable[[int], None] | None = 
             cursor.execute(f"DROP TABLE IF EXISTS {_q(leftover)}")
     try:
         with connection.cursor() as cursor, gc_paused():
-            lengths = _TextLengths(cols, by_value=_dictionary_positions(table, text_positions))
+            lengths = _TextLengths(cols)
             count, dictionary = _insert_postgresql(
                 cursor, work, cols, table, lengths, text_positions, progress
             )
-            unindexed = lengths.unindexed(dictionary)
+            # A dictionary column is searched through its b-tree, whatever its length.
+            unindexed = lengths.unindexed(keep={cols[k]["id"] for k in dictionary})
             _finish_postgresql(cursor, work, cols, unindexed)
     except BaseException:
         with connection.cursor() as cursor:
@@ -597,41 +598,33 @@ def load(resource_id, table: Table, *, progress: Callable[[int], None] | None = 
 class _TextLengths:
     """The longest and the average length of each text column's cells, gathered while
     the rows go in: text too long for a b-tree, or free-text notes (NOTE_LENGTH), gets
-    no index. (Asking the database afterwards read the whole table again.) The columns
-    `by_value` (PostgreSQL's dictionary columns) are measured once, from their distinct
-    values (unindexed), rather than cell by cell."""
+    no index. (Asking the database afterwards read the whole table again.)"""
 
-    def __init__(self, cols: list[dict], by_value: list[int] = ()):
+    def __init__(self, cols: list[dict]):
         self.cols = cols
         self.positions = [
             k for k, c in enumerate(cols[:MAX_INDEXED_COLUMNS]) if c["type"] == "text"
         ]  # fmt: skip
-        self.by_value = list(by_value)
-        self._measured = [k for k in self.positions if k not in self.by_value]
         self.longest = dict.fromkeys(self.positions, 0)
         self.total = dict.fromkeys(self.positions, 0)
         self.count = dict.fromkeys(self.positions, 0)
 
     def add(self, columns: list[list]) -> None:
-        for k in self._measured:
+        for k in self.positions:
             lengths = list(map(len, filter(None, columns[k])))
             if lengths:
                 self.longest[k] = max(self.longest[k], max(lengths))
                 self.total[k] += sum(lengths)
                 self.count[k] += len(lengths)
 
-    def unindexed(self, distinct: dict[int, set] | None = None) -> set[str]:
-        """The text columns to leave without a b-tree. A dictionary column (its `distinct`
-        values given) is searched through its b-tree: it goes without one only when a
-        value is too long for it."""
-        for k, values in (distinct or {}).items():
-            self.longest[k] = max(map(len, values), default=0)
+    def unindexed(self, keep: set[str] = frozenset()) -> set[str]:
+        """The text columns to leave without a b-tree; `keep`'s only when too long."""
         return {
             self.cols[k]["id"]
             for k in self.positions
             if self.longest[k] > MAX_INDEXED_TEXT
             or (
-                k not in self.by_value
+                self.cols[k]["id"] not in keep
                 and self.count[k]
                 and self.total[k] / self.count[k] > NOTE_LENGTH
             )

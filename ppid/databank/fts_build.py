@@ -114,10 +114,11 @@ class Child:
             header = self.proc.stdout.readline()
             if not header:
                 self._fail("sent fewer rows than the table has")
-            size = int(header) if header.strip().isdigit() else -1
-            data = self.proc.stdout.read(size) if size >= 0 else b""
-            if len(data) != size:
-                # Never texts out of step with their rows: a chunk must come whole.
+            # Never texts out of step with their rows: a chunk must come whole.
+            if not header.strip().isdigit():
+                self._fail("sent a broken chunk")
+            data = self.proc.stdout.read(int(header))
+            if len(data) != int(header):
                 self._fail("sent a broken chunk")
             self._pending.extend(data.decode().split("\n"))
         taken, self._pending = self._pending[:n], self._pending[n:]
